@@ -1,0 +1,339 @@
+// The engine contract. Neutral types only: no driver type crosses this file.
+// Every engine folder (postgres/, mysql/, ...) has the same files: connect, introspect, precheck,
+// schema, snapshot, stream, writer, types. The pipeline talks to engines only through these.
+import type { Readable } from 'node:stream';
+
+export type EngineName = 'postgres' | 'mysql' | 'mongodb' | 'sqlserver';
+
+export interface ConnectionConfig {
+  engine: EngineName;
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  /** plaintext, decrypted just before use; never logged */
+  password: string;
+  ssl?: 'disable' | 'require' | 'verify-full';
+  sslRootCert?: string;
+  /** connect timeout in milliseconds */
+  connectTimeoutMs?: number;
+}
+
+/** Opaque per engine. PostgreSQL: an LSN such as "0/16B3748". */
+export type Position = string;
+
+// ---------------------------------------------------------------- catalog
+
+export type NeutralType =
+  | 'boolean' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'decimal'
+  | 'string' | 'bytes' | 'date' | 'time' | 'timetz' | 'timestamp' | 'timestamptz' | 'interval'
+  | 'uuid' | 'json' | 'jsonb' | 'xml' | 'enum' | 'array' | 'network' | 'geometric' | 'bit' | 'other';
+
+export interface CatalogColumn {
+  name: string;
+  /** the native type as the engine spells it, e.g. "numeric(12,2)", "character varying(40)[]" */
+  nativeType: string;
+  neutralType: NeutralType;
+  nullable: boolean;
+  /** default expression, as the engine prints it; null when there is none */
+  defaultExpr: string | null;
+  /** identity columns: 'a' always, 'd' by default */
+  identity: 'a' | 'd' | null;
+  /** generated (computed) column expression; such columns are not copied */
+  generatedExpr: string | null;
+  /** schema and name of a user-defined type (enum, domain) the column uses, if any */
+  userType?: { schema: string; name: string };
+  /** schema and name of the sequence used by the default, if any */
+  sequence?: { schema: string; name: string };
+}
+
+export interface CatalogKey {
+  name: string;
+  columns: string[];
+}
+
+export interface CatalogUniqueKey extends CatalogKey {
+  /** every column of the key is NOT NULL, so it can identify a row */
+  allNotNull: boolean;
+}
+
+export interface CatalogForeignKey {
+  name: string;
+  columns: string[];
+  refSchema: string;
+  refTable: string;
+  refColumns: string[];
+  /** e.g. "FOREIGN KEY (a) REFERENCES s.t(b) ON DELETE CASCADE" as the engine prints it */
+  definition: string;
+}
+
+export interface CatalogIndex {
+  name: string;
+  unique: boolean;
+  /** the index backs the primary key or a unique constraint (created with the table) */
+  constraint: boolean;
+  columns: string[];
+  /** full CREATE INDEX statement as the engine prints it, for the source schema and table */
+  definition: string;
+}
+
+export interface CatalogTable {
+  schema: string;
+  name: string;
+  columns: CatalogColumn[];
+  primaryKey: CatalogKey | null;
+  uniqueKeys: CatalogUniqueKey[];
+  foreignKeys: CatalogForeignKey[];
+  indexes: CatalogIndex[];
+  rowEstimate: number;
+  bytesEstimate: number;
+  /** PostgreSQL REPLICA IDENTITY: d default, f full, n nothing, i index */
+  replicaIdentity: 'd' | 'f' | 'n' | 'i';
+  partitioned: boolean;
+}
+
+export interface CatalogSequence {
+  schema: string;
+  name: string;
+  dataType: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cycle: boolean;
+  lastValue: string | null;
+  ownedBy: { table: string; column: string } | null;
+}
+
+export interface CatalogUserType {
+  schema: string;
+  name: string;
+  kind: 'enum' | 'domain' | 'composite' | 'other';
+  /** enum labels in order */
+  labels?: string[];
+  /** CREATE TYPE / CREATE DOMAIN statement for the source schema */
+  definition: string;
+}
+
+export interface Catalog {
+  engine: EngineName;
+  serverVersion: string;
+  schemas: string[];
+  tables: CatalogTable[];
+  sequences: CatalogSequence[];
+  types: CatalogUserType[];
+}
+
+// ---------------------------------------------------------------- object mapping
+
+export type DmlOp = 'insert' | 'update' | 'delete';
+
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+export interface ColumnMapping {
+  source: string;
+  target: string;
+}
+
+/** A selected table with its destination names, resolved from the task's object selection. */
+export interface TableMapping {
+  source: TableRef;
+  target: TableRef;
+  /** selected columns in source order; generated columns are never listed */
+  columns: ColumnMapping[];
+  /** source column names of the identity used for UPDATE and DELETE on the target */
+  keyColumns: string[];
+  /** validated WHERE condition over source columns, or null */
+  where: string | null;
+  ops: DmlOp[];
+}
+
+// ---------------------------------------------------------------- changes
+
+/**
+ * A value as text in the engine's canonical text form, null for SQL NULL, or undefined for a
+ * value the source did not send (an unchanged TOASTed column): a writer leaves it untouched.
+ */
+export type Value = string | null | undefined;
+export type Row = Record<string, Value>;
+
+export type Change =
+  | { op: 'insert'; table: TableRef; after: Row }
+  | { op: 'update'; table: TableRef; before: Row | null; after: Row }
+  | { op: 'delete'; table: TableRef; before: Row }
+  | { op: 'truncate'; tables: TableRef[] }
+  | { op: 'ddl'; table: TableRef | null; sql: string };
+
+export interface Transaction {
+  /** position to acknowledge once this transaction is durably applied (commit end) */
+  position: Position;
+  commitTime: Date;
+  /** replication origin of the session that wrote it, if any */
+  origin?: string;
+  changes: Change[];
+  /**
+   * A very large source transaction arrives in several parts; every part but the last has
+   * partial = true and the writer must keep them in one target transaction.
+   */
+  partial?: boolean;
+  /** source bytes this transaction carried on the wire, for BPS */
+  bytes: number;
+}
+
+// ---------------------------------------------------------------- precheck
+
+export type PrecheckResult = 'pass' | 'warn' | 'fail';
+
+export interface PrecheckItem {
+  /** stable key, e.g. "source.wal_level" */
+  key: string;
+  /** the name the console shows, e.g. "Check the wal_level of the source database" */
+  name: string;
+  result: PrecheckResult;
+  cause?: string;
+  fix?: string;
+}
+
+export interface PrecheckInput {
+  source: ConnectionConfig;
+  target: ConnectionConfig;
+  taskId: string;
+  mappings: TableMapping[];
+  syncTypes: { schema: boolean; full: boolean; incremental: boolean };
+  conflictingTables: 'PrecheckAndReportErrors' | 'IgnoreErrorsAndProceed';
+  /** target tables to leave out of the conflicting-tables check (the forward direction's) */
+  ignoreExistingTargets?: TableRef[];
+}
+
+// ---------------------------------------------------------------- capabilities
+
+export interface ConnectivityResult {
+  ok: boolean;
+  serverVersion?: string;
+  /** which check failed and why, worded for the operator */
+  error?: string;
+  /** 'auth' | 'unreachable' | 'database' | 'other' */
+  kind?: 'auth' | 'unreachable' | 'database' | 'other';
+}
+
+export interface Introspector {
+  testConnection(cfg: ConnectionConfig): Promise<ConnectivityResult>;
+  introspect(cfg: ConnectionConfig, filter?: { schemas?: string[] }): Promise<Catalog>;
+  /** checks a WHERE condition against the source table; throws AppError-friendly message if bad */
+  validateFilter(cfg: ConnectionConfig, table: TableRef, where: string): Promise<void>;
+}
+
+export interface Prechecker {
+  precheck(input: PrecheckInput): AsyncIterable<PrecheckItem>;
+}
+
+export interface SchemaPlan {
+  /** types, sequences, tables with primary and unique keys: before the full load */
+  pre: string[];
+  /** secondary indexes and foreign keys: after the full load */
+  post: string[];
+}
+
+export interface SchemaSync {
+  plan(catalog: Catalog, mappings: TableMapping[]): SchemaPlan;
+  /** runs the statements in order on the target; statements whose object exists are skipped */
+  apply(target: ConnectionConfig, statements: string[]): Promise<void>;
+}
+
+/** A chunk of a table to copy: the whole table, or a key or ctid range. */
+export interface ChunkSpec {
+  /** SQL condition over source columns selecting the chunk, or null for the whole table */
+  range: string | null;
+  /** human label for logs, e.g. "ctid [0,20000)" */
+  label: string;
+}
+
+/** Bytes in an engine-native bulk format, or neutral row batches. */
+export type BulkStream =
+  | { format: 'pg-copy-binary' | 'pg-copy-text'; stream: Readable }
+  | { format: 'rows'; batches: AsyncIterable<Row[]> };
+
+export interface SnapshotSession {
+  /** position from which streaming continues without gap or overlap */
+  readonly position: Position;
+  /** splits a table for parallel copy */
+  chunks(mapping: TableMapping, estimateRows: number): Promise<ChunkSpec[]>;
+  /** opens a reader of one chunk inside the snapshot; prefers `format` when it can */
+  read(mapping: TableMapping, chunk: ChunkSpec, format: BulkStream['format']): Promise<{ data: BulkStream; done: Promise<void>; release: () => Promise<void> }>;
+  close(): Promise<void>;
+}
+
+export interface SnapshotSource {
+  /**
+   * Creates the change-capture objects (slot, publication, heartbeat) if needed and opens a
+   * consistent snapshot at the slot's creation point. `workers` readers can run in parallel.
+   */
+  openSnapshot(cfg: ConnectionConfig, opts: { taskId: string; mappings: TableMapping[]; workers: number }): Promise<SnapshotSession>;
+}
+
+export interface ChangeStream extends AsyncIterable<Transaction> {
+  /** tells the source that everything up to and including `position` is durable on the target */
+  ack(position: Position): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StreamSource {
+  /** makes sure slot, publication and heartbeat exist; returns the slot's position if created now */
+  prepare(cfg: ConnectionConfig, opts: { taskId: string; mappings: TableMapping[] }): Promise<{ created: boolean; position: Position | null }>;
+  open(cfg: ConnectionConfig, opts: {
+    taskId: string;
+    mappings: TableMapping[];
+    from: Position | null;
+    /** drop transactions written under these replication origins (two-way, reverse) */
+    skipOrigins: string[];
+    /** pause reading once this many changes wait in memory */
+    maxBufferedChanges: number;
+  }): Promise<ChangeStream>;
+  /** drops slot, publication and heartbeat table */
+  cleanup(cfg: ConnectionConfig, opts: { taskId: string }): Promise<string[]>;
+}
+
+export type ConflictPolicy = 'TaskFailed' | 'Ignore' | 'Overwrite';
+
+export interface ApplyResult {
+  /** position durably recorded with the data */
+  position: Position | null;
+  rows: number;
+  bytes: number;
+}
+
+export interface Writer {
+  /** the position recorded with the data by the last durable apply, or null */
+  checkpoint(): Promise<Position | null>;
+  /** bulk-loads one chunk; returns rows and bytes written */
+  load(mapping: TableMapping, data: BulkStream, onProgress?: (rows: number, bytes: number) => void): Promise<{ rows: number; bytes: number }>;
+  /** applies whole transactions in one target transaction and records their position with them */
+  apply(txns: Transaction[], opts: { policy: ConflictPolicy; mappings: Map<string, TableMapping> }): Promise<ApplyResult>;
+  close(): Promise<void>;
+}
+
+export interface WriterTarget {
+  openWriter(cfg: ConnectionConfig, opts: { taskId: string; originName: string; replicaRole: boolean }): Promise<Writer>;
+  /** drops the replication origin and any marker objects */
+  cleanup(cfg: ConnectionConfig, opts: { taskId: string; originName: string }): Promise<string[]>;
+  /** formats this engine prefers to receive for bulk loads, best first */
+  bulkFormats: BulkStream['format'][];
+}
+
+export interface EngineModule {
+  name: EngineName;
+  introspector: Introspector;
+  prechecker: Prechecker;
+  schema: SchemaSync;
+  snapshot: SnapshotSource;
+  stream: StreamSource;
+  writer: WriterTarget;
+}
+
+/** key of a table in maps: schema and name joined with a character no identifier has unquoted */
+export function tableKey(t: TableRef): string {
+  return `${t.schema}\u0000${t.name}`;
+}

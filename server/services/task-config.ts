@@ -1,0 +1,114 @@
+// The shape of a task definition: what the API, the CLI's JSON file and the replicator share.
+import { z } from 'zod';
+
+export const dmlOp = z.enum(['insert', 'update', 'delete']);
+
+export const selectedColumn = z.object({
+  name: z.string().min(1),
+  /** name in the destination; defaults to the source name */
+  targetName: z.string().min(1).optional(),
+});
+
+export const selectedTable = z.object({
+  name: z.string().min(1),
+  targetName: z.string().min(1).optional(),
+  /** omit for every column */
+  columns: z.array(selectedColumn).min(1).optional(),
+  /** a WHERE condition over source columns, applied to full and incremental data */
+  where: z.string().min(1).max(4000).optional(),
+  /** DML operations to synchronize; omit for all */
+  ops: z.array(dmlOp).min(1).optional(),
+});
+
+export const selectedSchema = z.object({
+  name: z.string().min(1),
+  targetName: z.string().min(1).optional(),
+  /** omit to select the whole schema, including tables created later by a full resync */
+  tables: z.array(selectedTable).min(1).optional(),
+  ops: z.array(dmlOp).min(1).optional(),
+});
+
+/** Batch Edit: rename many objects at once with a pattern. Applied after per-object names. */
+export const renameRule = z.object({
+  level: z.enum(['schema', 'table', 'column']),
+  /** JavaScript regular expression matched against the whole source name */
+  match: z.string().min(1).max(200),
+  /** replacement, with $1.. for groups */
+  replace: z.string().max(200),
+});
+
+export const capitalization = z.enum(['default', 'source', 'lower', 'upper']);
+
+export const objectSelection = z.object({
+  schemas: z.array(selectedSchema).min(1, 'select at least one schema or table'),
+  renameRules: z.array(renameRule).default([]),
+  /** Capitalization of Object Names in Destination Instance */
+  capitalization: capitalization.default('default'),
+});
+
+export const taskSettings = z
+  .object({
+    /** Retry Time for Failed Connections, minutes */
+    retryConnectionMinutes: z.number().int().min(10).max(1440).default(720),
+    /** The wait time before a retry when other issues occur, minutes */
+    retryOtherMinutes: z.number().int().min(1).max(1440).default(10),
+    /** Processing Mode of Conflicting Tables */
+    conflictingTables: z.enum(['PrecheckAndReportErrors', 'IgnoreErrorsAndProceed']).default('PrecheckAndReportErrors'),
+    /** Conflict Resolution Policy (two-way) */
+    conflictPolicy: z.enum(['TaskFailed', 'Ignore', 'Overwrite']).default('TaskFailed'),
+    excludeDdl: z.boolean().default(true),
+    /** Enable Throttling for Full Data Migration; 0 means no limit */
+    fullRps: z.number().int().min(0).default(0),
+    fullBps: z.number().int().min(0).default(0),
+    /** Enable Throttling for Incremental Data Synchronization; 0 means no limit */
+    incrementalRps: z.number().int().min(0).default(0),
+    incrementalBps: z.number().int().min(0).default(0),
+    /** parallel copy workers during full data synchronization */
+    fullParallelism: z.number().int().min(1).max(16).default(2),
+    environmentTag: z.string().max(40).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.retryOtherMinutes >= s.retryConnectionMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retryOtherMinutes'],
+        message: `The wait time before a retry when other issues occur (${s.retryOtherMinutes} min) must be smaller than Retry Time for Failed Connections (${s.retryConnectionMinutes} min)`,
+      });
+    }
+  });
+
+export const syncTypes = z
+  .object({
+    schema: z.boolean().default(true),
+    full: z.boolean().default(true),
+    incremental: z.boolean().default(true),
+  })
+  .refine((t) => t.schema || t.full || t.incremental, { message: 'select at least one synchronization type' });
+
+export const endpointInput = z.object({
+  engine: z.enum(['postgres', 'mysql', 'mongodb', 'sqlserver']).default('postgres'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  database: z.string().min(1),
+  user: z.string().min(1),
+  password: z.string(),
+  ssl: z.enum(['disable', 'require', 'verify-full']).optional(),
+});
+
+/** The task definition the CLI takes as a JSON file (documented in the README). */
+export const taskDefinition = z.object({
+  name: z.string().min(1).max(128),
+  source: endpointInput,
+  destination: endpointInput,
+  syncTypes: syncTypes.default({ schema: true, full: true, incremental: true }),
+  objects: objectSelection,
+  settings: taskSettings.default({} as never),
+});
+
+export type DmlOp = z.infer<typeof dmlOp>;
+export type ObjectSelection = z.infer<typeof objectSelection>;
+export type TaskSettings = z.infer<typeof taskSettings>;
+export type SyncTypes = z.infer<typeof syncTypes>;
+export type EndpointInput = z.infer<typeof endpointInput>;
+export type TaskDefinition = z.infer<typeof taskDefinition>;
+export type TaskDefinitionInput = z.input<typeof taskDefinition>;
