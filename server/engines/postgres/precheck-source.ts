@@ -1,0 +1,296 @@
+// Precheck items that look at the source database.
+import { catalogQuery } from './catalog-queries';
+import { lit, q, qualify } from './connect';
+import { validateFilterOn } from './filter';
+import { HEARTBEAT, slotName } from './names';
+import { listNames, listStatements, pass, qualifiedList, refParams, type Check } from './precheck-util';
+
+const incremental = (i: { syncTypes: { incremental: boolean } }) => i.syncTypes.incremental;
+const dataSync = (i: { syncTypes: { full: boolean; incremental: boolean } }) => i.syncTypes.full || i.syncTypes.incremental;
+
+/** seconds after which an open transaction counts as long-running (DTS_LONG_TXN_SECONDS) */
+export function longTransactionSeconds(): number {
+  const v = Number(process.env.DTS_LONG_TXN_SECONDS);
+  return Number.isFinite(v) && v > 0 ? v : 300;
+}
+
+const ONE_GB = 1024 ** 3;
+const size = (bytes: number) => (bytes >= ONE_GB ? `${(bytes / ONE_GB).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`);
+
+export const sourceChecks: Check[] = [
+  {
+    key: 'source.wal_level',
+    name: 'Check the wal_level of the source database',
+    sides: ['source'],
+    when: incremental,
+    async run({ source }) {
+      const level = (await catalogQuery<{ wal_level: string }>(source, 'SHOW wal_level'))[0].wal_level;
+      if (level === 'logical') return pass();
+      return {
+        result: 'fail',
+        cause: `wal_level is "${level}". Incremental Data Synchronization reads the WAL through logical decoding, which needs wal_level = logical.`,
+        fix: "Run ALTER SYSTEM SET wal_level = 'logical'; on the source as a superuser (or set it in postgresql.conf), restart the source server, and run the precheck again.",
+      };
+    },
+  },
+  {
+    key: 'source.replication_slots',
+    name: 'Check the number of available replication slots of the source database',
+    sides: ['source'],
+    when: incremental,
+    async run({ source, input }) {
+      const r = (await catalogQuery<{ max: number; used: number; mine: boolean; inactive: string | null }>(source,
+        `SELECT current_setting('max_replication_slots')::int AS max, (SELECT count(*) FROM pg_replication_slots)::int AS used,
+                EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1) AS mine,
+                (SELECT string_agg(slot_name, ', ') FROM pg_replication_slots WHERE NOT active) AS inactive`,
+        [slotName(input.taskId)],
+      ))[0];
+      if (r.mine) return pass(`The task's replication slot ${slotName(input.taskId)} already exists and is reused.`);
+      if (r.max - r.used >= 1) return pass();
+      return {
+        result: 'fail',
+        cause: `max_replication_slots is ${r.max} and ${r.used} slots exist, so DTS cannot create its slot ${slotName(input.taskId)}.${r.inactive ? ` Inactive slots: ${r.inactive}.` : ''}`,
+        fix: `Drop a slot no longer used (SELECT pg_drop_replication_slot('name');) or raise max_replication_slots (ALTER SYSTEM SET max_replication_slots = ${r.max + 4}; then restart the source server).`,
+      };
+    },
+  },
+  {
+    key: 'source.wal_senders',
+    name: 'Check the number of available WAL senders of the source database',
+    sides: ['source'],
+    when: incremental,
+    async run({ source }) {
+      const r = (await catalogQuery<{ max: number; used: number }>(source,
+        `SELECT current_setting('max_wal_senders')::int AS max, (SELECT count(*) FROM pg_stat_replication)::int AS used`,
+      ))[0];
+      if (r.max - r.used >= 1) return pass();
+      return {
+        result: 'fail',
+        cause: `max_wal_senders is ${r.max} and ${r.used} WAL senders are in use, so DTS cannot open a replication connection.`,
+        fix: `Raise max_wal_senders (ALTER SYSTEM SET max_wal_senders = ${r.max + 4}; then restart the source server) or stop an unused replication client.`,
+      };
+    },
+  },
+  {
+    key: 'source.replication_privilege',
+    name: 'Check the replication permission of the source database account',
+    sides: ['source'],
+    when: incremental,
+    async run({ source, sourceUser }) {
+      const r = (await catalogQuery<{ rolsuper: boolean; rolreplication: boolean }>(source, 'SELECT rolsuper, rolreplication FROM pg_roles WHERE rolname = current_user'))[0];
+      if (r && (r.rolsuper || r.rolreplication)) return pass();
+      return {
+        result: 'fail',
+        cause: `The account "${sourceUser}" is neither a superuser nor has the REPLICATION attribute, so it cannot create a replication slot or read changes.`,
+        fix: `As a superuser on the source, run: ALTER ROLE ${q(sourceUser)} REPLICATION;`,
+      };
+    },
+  },
+  {
+    key: 'source.select_privilege',
+    name: 'Check the SELECT permission of the source database account on the selected tables',
+    sides: ['source'],
+    when: dataSync,
+    async run({ source, input, sourceUser }) {
+      const refs = input.mappings.map((m) => m.source);
+      const rows = (await catalogQuery<{ schema: string; name: string; found: boolean; ok: boolean }>(source,
+        `SELECT x.s AS schema, x.n AS name, c.oid IS NOT NULL AS found,
+                coalesce(has_schema_privilege(c.relnamespace, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'), false) AS ok
+           FROM unnest($1::text[], $2::text[]) AS x(s, n) LEFT JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', x.s, x.n))`,
+        refParams(refs),
+      ));
+      const missing = rows.filter((r) => !r.found);
+      const denied = rows.filter((r) => r.found && !r.ok);
+      if (!missing.length && !denied.length) return pass();
+      const causes: string[] = [];
+      if (missing.length) causes.push(`These tables no longer exist on the source: ${qualifiedList(missing)}.`);
+      if (denied.length) causes.push(`The account "${sourceUser}" may not read: ${qualifiedList(denied)}.`);
+      const schemas = [...new Set(denied.map((r) => r.schema))];
+      const grants = [
+        ...schemas.map((s) => `GRANT USAGE ON SCHEMA ${q(s)} TO ${q(sourceUser)};`),
+        ...denied.map((r) => `GRANT SELECT ON ${qualify(r)} TO ${q(sourceUser)};`),
+      ];
+      return {
+        result: 'fail',
+        cause: causes.join(' '),
+        fix: [missing.length ? 'Remove the missing tables from the selected objects.' : '', denied.length ? `Grant read access as the owner or a superuser:\n${listStatements(grants)}` : '']
+          .filter(Boolean)
+          .join('\n'),
+      };
+    },
+  },
+  {
+    key: 'source.publication_privilege',
+    name: 'Check the permission of the source database account to create a publication',
+    sides: ['source'],
+    when: incremental,
+    async run({ source, input, sourceUser }) {
+      const refs = input.mappings.map((m) => m.source);
+      const r = (await catalogQuery<{ superuser: boolean; create_db: boolean; not_owned: string | null; heartbeat: string }>(source,
+        `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+                has_database_privilege(current_database(), 'CREATE') AS create_db,
+                (SELECT json_agg(json_build_object('schema', x.s, 'name', x.n))
+                   FROM unnest($1::text[], $2::text[]) AS x(s, n) JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', x.s, x.n))
+                  WHERE NOT pg_has_role(c.relowner, 'USAGE'))::text AS not_owned,
+                CASE WHEN to_regclass($3) IS NOT NULL
+                       THEN CASE WHEN pg_has_role((SELECT relowner FROM pg_class WHERE oid = to_regclass($3)), 'USAGE') THEN 'ok' ELSE 'not-owned' END
+                     WHEN to_regnamespace($4) IS NULL THEN 'no-schema'
+                     WHEN has_schema_privilege(to_regnamespace($4), 'CREATE') THEN 'ok' ELSE 'no-create' END AS heartbeat`,
+        [...refParams(refs), qualify(HEARTBEAT), q(HEARTBEAT.schema)],
+      ))[0];
+      if (r.superuser) return pass();
+      const causes: string[] = [];
+      const fixes: string[] = [];
+      const notOwned: { schema: string; name: string }[] = r.not_owned ? JSON.parse(r.not_owned) : [];
+      if (!r.create_db) {
+        causes.push(`The account "${sourceUser}" has no CREATE permission on the database, which CREATE PUBLICATION needs.`);
+        fixes.push(`GRANT CREATE ON DATABASE ${q(input.source.database)} TO ${q(sourceUser)};`);
+      }
+      if (notOwned.length) {
+        causes.push(`A publication can only list tables the account owns; "${sourceUser}" does not own: ${qualifiedList(notOwned)}.`);
+        fixes.push(...notOwned.map((t) => `ALTER TABLE ${qualify(t)} OWNER TO ${q(sourceUser)};`));
+      }
+      if (r.heartbeat !== 'ok') {
+        causes.push(
+          r.heartbeat === 'not-owned'
+            ? `The heartbeat table ${qualify(HEARTBEAT)} exists but is owned by another account.`
+            : `The account cannot create the heartbeat table ${qualify(HEARTBEAT)} (${r.heartbeat === 'no-schema' ? `schema ${HEARTBEAT.schema} does not exist` : `no CREATE permission on schema ${HEARTBEAT.schema}`}).`,
+        );
+        fixes.push(r.heartbeat === 'not-owned' ? `ALTER TABLE ${qualify(HEARTBEAT)} OWNER TO ${q(sourceUser)};` : `GRANT CREATE ON SCHEMA ${q(HEARTBEAT.schema)} TO ${q(sourceUser)};`);
+      }
+      if (!causes.length) return pass();
+      return { result: 'fail', cause: causes.join(' '), fix: `Use the tables' owner or a superuser as the source account, or run as a superuser:\n${listStatements(fixes)}` };
+    },
+  },
+  {
+    key: 'source.primary_key',
+    name: 'Check whether the tables to be synchronized have primary keys',
+    sides: ['source'],
+    when: dataSync,
+    async run({ source, input }) {
+      const refs = input.mappings.map((m) => m.source);
+      const rows = (await catalogQuery<{ schema: string; name: string; replident: string; has_pk: boolean; uk_index: string | null }>(source,
+        `SELECT x.s AS schema, x.n AS name, c.relreplident::text AS replident,
+                EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk,
+                (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+                  WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT i.indisprimary
+                    AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k WHERE NOT a.attnotnull)
+                  ORDER BY ic.relname LIMIT 1) AS uk_index
+           FROM unnest($1::text[], $2::text[]) AS x(s, n) JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', x.s, x.n))`,
+        refParams(refs),
+      ));
+      const incr = input.syncTypes.incremental;
+      const failing: string[] = [];
+      const warning: string[] = [];
+      const fixes: string[] = [];
+      for (const t of rows) {
+        const name = qualify(t);
+        if (t.replident === 'n' && incr) {
+          failing.push(`${name} has REPLICA IDENTITY NOTHING, so its updates and deletes cannot be published`);
+          fixes.push(`ALTER TABLE ${name} REPLICA IDENTITY DEFAULT;`);
+        } else if (t.has_pk || t.replident === 'i') {
+          continue;
+        } else if (t.replident === 'f') {
+          if (!t.uk_index) warning.push(`${name} has no primary key; REPLICA IDENTITY FULL is set, so updates and deletes match rows on every column (slower, and duplicate rows cannot be told apart)`);
+        } else if (t.uk_index) {
+          if (incr) {
+            failing.push(`${name} has no primary key and its replica identity is DEFAULT, so its updates and deletes cannot be published`);
+            fixes.push(`ALTER TABLE ${name} REPLICA IDENTITY USING INDEX ${q(t.uk_index)};`);
+          }
+        } else if (incr) {
+          failing.push(`${name} has neither a primary key nor a NOT NULL unique key`);
+          fixes.push(`ALTER TABLE ${name} ADD PRIMARY KEY (<key columns>); -- or: ALTER TABLE ${name} REPLICA IDENTITY FULL;`);
+        } else {
+          warning.push(`${name} has neither a primary key nor a NOT NULL unique key, so the destination may get duplicate rows`);
+        }
+      }
+      if (failing.length) {
+        return {
+          result: 'fail',
+          cause: `${listNames(failing, 5)}. The tables to be synchronized must have PRIMARY KEY or UNIQUE constraints.`,
+          fix: `Add a primary key (preferred), or set the replica identity:\n${listStatements(fixes)}`,
+        };
+      }
+      if (warning.length) return { result: 'warn', cause: `${listNames(warning, 5)}.`, fix: 'Add a primary key to these tables: ALTER TABLE <table> ADD PRIMARY KEY (<key columns>);' };
+      return pass();
+    },
+  },
+  {
+    key: 'source.long_transactions',
+    name: 'Check for long-running transactions in the source database',
+    sides: ['source'],
+    when: incremental,
+    async run({ source }) {
+      const secs = longTransactionSeconds();
+      const rows = (await catalogQuery<{ pid: number; usename: string | null; datname: string | null; age: string; state: string | null }>(source,
+        `SELECT pid, usename, datname, (now() - xact_start)::text AS age, state FROM pg_stat_activity
+          WHERE xact_start < now() - make_interval(secs => $1) AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+          ORDER BY xact_start`,
+        [secs],
+      ));
+      if (!rows.length) return pass();
+      const list = rows.map((r) => `pid ${r.pid} (${r.usename ?? '?'} on ${r.datname ?? '?'}, open for ${r.age.replace(/\.\d+$/, '')}, ${r.state ?? 'unknown'})`);
+      return {
+        result: 'warn',
+        cause: `Transactions open for more than ${secs} seconds: ${listNames(list, 5)}. DTS creates its replication slot only after they end, and WAL piles up on the source while they stay open.`,
+        fix: `Commit or end them before starting the task, e.g. SELECT pg_terminate_backend(${rows[0].pid});`,
+      };
+    },
+  },
+  {
+    key: 'source.wal_retention',
+    name: 'Check the WAL retention settings of the source database',
+    sides: ['source'],
+    when: incremental,
+    async run({ source, input, sourceVersion }) {
+      if (sourceVersion < 130000) return pass('max_slot_wal_keep_size does not exist before PostgreSQL 13: the slot keeps WAL without limit; watch the disk of the source while the task is paused or behind.');
+      const r = (await catalogQuery<{ keep_max: string; keep_max_bytes: string; wal_keep: string; retained: string | null; my_status: string | null }>(source,
+        `SELECT current_setting('max_slot_wal_keep_size') AS keep_max,
+                CASE WHEN current_setting('max_slot_wal_keep_size') = '-1' THEN -1 ELSE pg_size_bytes(current_setting('max_slot_wal_keep_size')) END::text AS keep_max_bytes,
+                current_setting('wal_keep_size') AS wal_keep,
+                (SELECT max(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)) FROM pg_replication_slots WHERE restart_lsn IS NOT NULL)::text AS retained,
+                (SELECT wal_status FROM pg_replication_slots WHERE slot_name = $1) AS my_status`,
+        [slotName(input.taskId)],
+      ))[0];
+      if (r.my_status === 'lost') {
+        return {
+          result: 'fail',
+          cause: `The task's replication slot ${slotName(input.taskId)} has lost WAL it still needed (wal_status = lost), so changes were missed.`,
+          fix: `Drop the slot (SELECT pg_drop_replication_slot(${lit(slotName(input.taskId))});) and synchronize the full data again.`,
+        };
+      }
+      const keepMax = Number(r.keep_max_bytes);
+      const retained = Number(r.retained ?? 0);
+      const note = `wal_keep_size is ${r.wal_keep}; replication slots now retain ${size(retained)} of WAL.`;
+      if (keepMax < 0) return pass(`max_slot_wal_keep_size is -1: the slot keeps WAL without limit, so the source's disk fills up if the task stays paused or behind. ${note}`);
+      if (keepMax < ONE_GB || retained > keepMax * 0.8) {
+        return {
+          result: 'warn',
+          cause: `max_slot_wal_keep_size is ${r.keep_max}: if the task falls more than that behind (or stays paused), the source removes WAL the task needs and the task fails. ${note}`,
+          fix: "Raise it so it covers the WAL written in at least 24 hours (7 days while full data is synchronized), e.g. ALTER SYSTEM SET max_slot_wal_keep_size = '50GB'; SELECT pg_reload_conf();",
+        };
+      }
+      return pass(`max_slot_wal_keep_size is ${r.keep_max}. ${note}`);
+    },
+  },
+  {
+    key: 'source.filters',
+    name: 'Check the WHERE conditions of the tables to be synchronized',
+    sides: ['source'],
+    when: (i) => dataSync(i) && i.mappings.some((m) => m.where),
+    async run({ source, input }) {
+      const problems: string[] = [];
+      for (const m of input.mappings) {
+        if (!m.where) continue;
+        try {
+          await validateFilterOn(source, m.source, m.where);
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'BAD_REQUEST') throw e;
+          problems.push(e instanceof Error ? e.message : String(e));
+        }
+      }
+      if (!problems.length) return pass();
+      return { result: 'fail', cause: listNames(problems, 5), fix: 'Correct the WHERE conditions in the selected objects (right-click a table), then run the precheck again.' };
+    },
+  },
+];
