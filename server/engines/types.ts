@@ -235,6 +235,8 @@ export interface SchemaPlan {
   pre: string[];
   /** secondary indexes and foreign keys: after the full load */
   post: string[];
+  /** objects left out because they cannot be carried over (e.g. an index on an unselected column) */
+  warnings?: string[];
 }
 
 export interface SchemaSync {
@@ -268,13 +270,20 @@ export interface SnapshotSession {
 
 export interface SnapshotSource {
   /**
-   * Creates the change-capture objects (slot, publication, heartbeat) if needed and opens a
-   * consistent snapshot at the slot's creation point. `workers` readers can run in parallel.
+   * With `withCapture`, creates the change-capture objects (slot, publication, heartbeat) if
+   * needed and opens a consistent snapshot at the slot's creation point; without it, a plain
+   * consistent snapshot (full-only tasks). `workers` readers can run in parallel.
    */
-  openSnapshot(cfg: ConnectionConfig, opts: { taskId: string; mappings: TableMapping[]; workers: number }): Promise<SnapshotSession>;
+  openSnapshot(cfg: ConnectionConfig, opts: { taskId: string; mappings: TableMapping[]; workers: number; withCapture: boolean }): Promise<SnapshotSession>;
 }
 
-export interface ChangeStream extends AsyncIterable<Transaction> {
+export interface ChangeStream {
+  /**
+   * Waits until at least one transaction is ready, then returns what is ready, up to about
+   * `maxChanges` changes (a batch never splits a transaction part). Rejects when the
+   * connection fails. Returns [] after close().
+   */
+  read(maxChanges: number): Promise<Transaction[]>;
   /** tells the source that everything up to and including `position` is durable on the target */
   ack(position: Position): Promise<void>;
   close(): Promise<void>;
@@ -292,6 +301,11 @@ export interface StreamSource {
     /** pause reading once this many changes wait in memory */
     maxBufferedChanges: number;
   }): Promise<ChangeStream>;
+  /**
+   * Writes a heartbeat on the source every `everyMs`, so latency is known and the source
+   * position advances even when the source is idle. Errors are reported to `onError`.
+   */
+  startHeartbeat(cfg: ConnectionConfig, taskId: string, everyMs: number, onError: (e: unknown) => void): { stop(): Promise<void> };
   /** drops slot, publication and heartbeat table */
   cleanup(cfg: ConnectionConfig, opts: { taskId: string }): Promise<string[]>;
 }
@@ -308,8 +322,14 @@ export interface ApplyResult {
 export interface Writer {
   /** the position recorded with the data by the last durable apply, or null */
   checkpoint(): Promise<Position | null>;
+  /**
+   * Called once per table before its chunks load. 'empty': chunks COPY straight in.
+   * 'merge': the table already has rows (pre-existing, or a load interrupted by a crash), so
+   * chunks are merged keeping existing rows with the same key (Ignore Errors and Proceed).
+   */
+  prepareTable(mapping: TableMapping): Promise<'empty' | 'merge'>;
   /** bulk-loads one chunk; returns rows and bytes written */
-  load(mapping: TableMapping, data: BulkStream, onProgress?: (rows: number, bytes: number) => void): Promise<{ rows: number; bytes: number }>;
+  load(mapping: TableMapping, data: BulkStream, mode: 'empty' | 'merge', onProgress?: (bytes: number) => void): Promise<{ rows: number; bytes: number }>;
   /** applies whole transactions in one target transaction and records their position with them */
   apply(txns: Transaction[], opts: { policy: ConflictPolicy; mappings: Map<string, TableMapping> }): Promise<ApplyResult>;
   close(): Promise<void>;
@@ -325,6 +345,8 @@ export interface WriterTarget {
 
 export interface EngineModule {
   name: EngineName;
+  /** 'connection' when the database could not be reached or the connection dropped */
+  classifyError(e: unknown): 'connection' | 'other';
   introspector: Introspector;
   prechecker: Prechecker;
   schema: SchemaSync;

@@ -1,0 +1,20 @@
+// The PostgreSQL engine, assembled from its capability files.
+import type { EngineModule } from '../types';
+import { isConnectionError } from './connect';
+import { introspector } from './introspect';
+import { prechecker } from './precheck';
+import { schemaSync } from './schema';
+import { snapshotSource } from './snapshot';
+import { streamSource } from './stream';
+import { writerTarget } from './writer';
+
+export const postgresEngine: EngineModule = {
+  name: 'postgres',
+  classifyError: (e) => (isConnectionError(e) ? 'connection' : 'other'),
+  introspector,
+  prechecker,
+  schema: schemaSync,
+  snapshot: snapshotSource,
+  stream: streamSource,
+  writer: writerTarget,
+};

@@ -1,0 +1,166 @@
+// Full data synchronization: a consistent snapshot exported from the replication slot's
+// creation, read by parallel workers with COPY. Streaming continues from the slot's
+// consistent point, so the handoff has no gap and no overlap.
+import { to as copyTo } from 'pg-copy-streams';
+import type pg from 'pg';
+import type { BulkStream, ChunkSpec, ConnectionConfig, SnapshotSession, SnapshotSource, TableMapping } from '../types';
+import { connect, lit, q, qualify } from './connect';
+import { slotName } from './names';
+import { ensureCaptureObjects, slotExists } from './capture';
+
+/** tables above this size are split into ctid ranges so several workers can copy them */
+const CHUNK_BYTES = 128 * 1024 * 1024;
+const PAGE = 8192;
+
+function selectList(m: TableMapping): string {
+  return m.columns.map((c) => q(c.source)).join(', ');
+}
+
+/** `COPY (SELECT ...) TO STDOUT` for one chunk of a table */
+export function copyOutSql(m: TableMapping, chunk: ChunkSpec, format: 'binary' | 'text'): string {
+  const conds = [chunk.range, m.where ? `(${m.where})` : null].filter((c): c is string => !!c);
+  const body = conds.length
+    ? `(SELECT ${selectList(m)} FROM ${qualify(m.source)} WHERE ${conds.join(' AND ')})`
+    : `${qualify(m.source)} (${selectList(m)})`;
+  return `COPY ${body} TO STDOUT${format === 'binary' ? ' (FORMAT binary)' : ''}`;
+}
+
+interface Worker {
+  client: pg.Client;
+  busy: boolean;
+}
+
+class PgSnapshotSession implements SnapshotSession {
+  private waiters: ((w: Worker) => void)[] = [];
+  constructor(
+    readonly position: string,
+    private workers: Worker[],
+  ) {}
+
+  async chunks(m: TableMapping, _estimateRows: number): Promise<ChunkSpec[]> {
+    const w = await this.acquire();
+    try {
+      const r = await w.client.query<{ pages: string }>(
+        `SELECT (pg_relation_size(c.oid) / ${PAGE})::bigint AS pages FROM pg_class c WHERE c.oid = ${lit(qualify(m.source))}::regclass`,
+      );
+      const pages = Number(r.rows[0]?.pages ?? 0);
+      const per = Math.floor(CHUNK_BYTES / PAGE);
+      if (pages <= per) return [{ range: null, label: 'whole table' }];
+      const out: ChunkSpec[] = [];
+      for (let p = 0; p < pages; p += per) {
+        const last = p + per >= pages;
+        // the last range is open-ended: pages added after the size was read belong to it
+        out.push({
+          range: last ? `ctid >= '(${p},0)'::tid` : `ctid >= '(${p},0)'::tid AND ctid < '(${p + per},0)'::tid`,
+          label: last ? `pages [${p},end)` : `pages [${p},${p + per})`,
+        });
+      }
+      return out;
+    } finally {
+      this.releaseWorker(w);
+    }
+  }
+
+  async read(m: TableMapping, chunk: ChunkSpec, format: BulkStream['format']) {
+    const w = await this.acquire();
+    const fmt = format === 'pg-copy-binary' ? 'binary' : 'text';
+    const stream = w.client.query(copyTo(copyOutSql(m, chunk, fmt)));
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      if (!stream.destroyed) stream.destroy();
+      this.releaseWorker(w);
+    };
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('end', () => {
+        void release();
+        resolve();
+      });
+      stream.on('error', (e) => {
+        void release();
+        reject(e);
+      });
+    });
+    done.catch(() => undefined);
+    const data: BulkStream = { format: fmt === 'binary' ? 'pg-copy-binary' : 'pg-copy-text', stream };
+    return { data, done, release };
+  }
+
+  private acquire(): Promise<Worker> {
+    const free = this.workers.find((w) => !w.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private releaseWorker(w: Worker): void {
+    const next = this.waiters.shift();
+    if (next) next(w);
+    else w.busy = false;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(async (w) => {
+        await w.client.query('COMMIT').catch(() => undefined);
+        await w.client.end().catch(() => undefined);
+      }),
+    );
+  }
+}
+
+async function openWorkers(cfg: ConnectionConfig, n: number, snapshot: string): Promise<Worker[]> {
+  const workers: Worker[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const client = await connect(cfg, { applicationName: 'dts-snapshot' });
+      workers.push({ client, busy: false });
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET TRANSACTION SNAPSHOT ${lit(snapshot)}`);
+    }
+    return workers;
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.client.end().catch(() => undefined)));
+    throw e;
+  }
+}
+
+export const snapshotSource: SnapshotSource = {
+  async openSnapshot(cfg, { taskId, mappings, workers, withCapture }) {
+    const slot = slotName(taskId);
+    if (withCapture) await ensureCaptureObjects(cfg, taskId, mappings);
+    if (withCapture && !(await slotExists(cfg, slot))) {
+      // the slot's exported snapshot: workers see exactly the rows committed before its
+      // consistent point, and the stream delivers exactly the later changes
+      const repl = await connect(cfg, { replication: true, applicationName: 'dts-slot' });
+      try {
+        const r = await repl.query<{ consistent_point: string; snapshot_name: string }>(
+          `CREATE_REPLICATION_SLOT ${q(slot)} LOGICAL pgoutput (SNAPSHOT 'export')`,
+        );
+        const { consistent_point, snapshot_name } = r.rows[0];
+        // the export lives only while `repl` stays open and idle: import it everywhere first
+        const ws = await openWorkers(cfg, workers, snapshot_name);
+        return new PgSnapshotSession(consistent_point, ws);
+      } finally {
+        await repl.end().catch(() => undefined);
+      }
+    }
+    // Full-only task, or resuming a full load after a restart: the slot already holds every change since its
+    // consistent point. A fresh snapshot reads newer rows; replaying from the slot on top of
+    // them converges because apply is idempotent (upsert, update-or-insert, delete-if-exists).
+    const exporter = await connect(cfg, { applicationName: 'dts-snapshot' });
+    try {
+      await exporter.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const snap = (await exporter.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0].s;
+      const pos = (await exporter.query<{ p: string }>('SELECT confirmed_flush_lsn::text AS p FROM pg_replication_slots WHERE slot_name = $1', [slot])).rows[0]?.p;
+      const ws = await openWorkers(cfg, workers, snap);
+      return new PgSnapshotSession(pos ?? '0/0', ws);
+    } finally {
+      await exporter.query('COMMIT').catch(() => undefined);
+      await exporter.end().catch(() => undefined);
+    }
+  },
+};

@@ -1,0 +1,365 @@
+// Incremental data: pgoutput from the task's slot over a replication connection.
+// - backpressure: the socket is paused while more than `maxBufferedChanges` wait in memory;
+// - acknowledgement: only positions the writer reported durable are sent to the server;
+// - huge transactions are handed over in parts, so memory stays bounded;
+// - transactions written under a skipped replication origin are dropped (no echo).
+import type { Pgoutput } from 'pg-logical-replication';
+import { PgoutputParser } from 'pg-logical-replication/dist/output-plugins/pgoutput/pgoutput-parser.js';
+import type pg from 'pg';
+import type { Change, ChangeStream, ConnectionConfig, Row, StreamSource, TableMapping, TableRef, Transaction } from '../types';
+import { tableKey } from '../types';
+import { connect, q } from './connect';
+import { beat, createSlot, dropCaptureObjects, ensureCaptureObjects, slotExists } from './capture';
+import { matchFilter } from './filter';
+import { HEARTBEAT, publicationName, slotName } from './names';
+import { bigToLsn, lsnToBig, PG_EPOCH_OFFSET_US } from './types';
+
+/** changes per part of a very large transaction */
+const PART_CHANGES = 20_000;
+const STATUS_INTERVAL_MS = 5_000;
+const identity = (v: unknown) => v;
+
+interface OpenTxn {
+  changes: Change[];
+  origin?: string;
+  bytes: number;
+  skip: boolean;
+  partsSent: number;
+}
+
+class PgChangeStream implements ChangeStream {
+  private parser = new PgoutputParser();
+  private ready: Transaction[] = [];
+  private buffered = 0;
+  private txn: OpenTxn | null = null;
+  private waiter: (() => void) | null = null;
+  private failure: Error | null = null;
+  private closed = false;
+  private paused = false;
+  private acked: bigint;
+  private statusTimer: NodeJS.Timeout;
+  private relations = new Map<number, TableRef>();
+  private wanted: Set<string>;
+  private heartbeatKey = tableKey(HEARTBEAT);
+  private filterClient: pg.Client | null = null;
+
+  constructor(
+    private client: pg.Client,
+    private cfg: ConnectionConfig,
+    private mappings: TableMapping[],
+    private skipOrigins: Set<string>,
+    private maxBuffered: number,
+    start: bigint,
+  ) {
+    this.acked = start;
+    this.wanted = new Set(mappings.map((m) => tableKey(m.source)));
+    this.statusTimer = setInterval(() => this.sendStatus(false), STATUS_INTERVAL_MS);
+    this.statusTimer.unref();
+  }
+
+  private get connection(): PgConnection {
+    return (this.client as unknown as { connection: PgConnection }).connection;
+  }
+
+  attach(): void {
+    this.connection.on('copyData', (msg: { chunk: Buffer }) => {
+      try {
+        this.onCopyData(msg.chunk);
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    });
+    this.client.on('error', (e) => this.fail(e));
+    this.client.on('end', () => {
+      if (!this.closed) this.fail(new Error('Connection terminated: replication stream from the source ended'));
+    });
+  }
+
+  fail(e: Error): void {
+    if (this.closed) return;
+    this.failure ??= e;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  private onCopyData(buf: Buffer): void {
+    if (buf[0] === 0x6b) {
+      // primary keepalive: answer at once when asked, or wal_sender_timeout ends the stream
+      if (buf.readInt8(17)) this.sendStatus(false);
+      return;
+    }
+    if (buf[0] !== 0x77) return;
+    const msg = this.parser.parse(buf.subarray(25)) as Pgoutput.Message;
+    this.onMessage(msg, buf.length);
+  }
+
+  private onMessage(msg: Pgoutput.Message, size: number): void {
+    switch (msg.tag) {
+      case 'begin':
+        this.txn = { changes: [], bytes: size, skip: false, partsSent: 0 };
+        return;
+      case 'origin':
+        if (this.txn) {
+          this.txn.origin = msg.originName;
+          if (this.skipOrigins.has(msg.originName)) this.txn.skip = true;
+        }
+        return;
+      case 'relation':
+        // values stay PostgreSQL text: no parsing, no precision lost
+        for (const c of msg.columns) c.parser = identity;
+        this.relations.set(msg.relationOid, { schema: msg.schema, name: msg.name });
+        return;
+      case 'commit': {
+        const t = this.txn;
+        this.txn = null;
+        if (!t) return;
+        const commitTime = new Date(Number((msg.commitTime as bigint) / 1000n));
+        this.push({
+          position: msg.commitEndLsn ?? '0/0',
+          commitTime,
+          origin: t.origin,
+          changes: t.skip ? [] : t.changes,
+          bytes: t.bytes + size,
+        });
+        return;
+      }
+      default:
+        this.onChange(msg, size);
+    }
+  }
+
+  private onChange(msg: Pgoutput.Message, size: number): void {
+    const t = this.txn;
+    if (!t) return;
+    t.bytes += size;
+    if (t.skip) return;
+    const change = this.toChange(msg);
+    if (!change) return;
+    t.changes.push(change);
+    this.buffered++;
+    if (t.changes.length >= PART_CHANGES) {
+      // hand over a part; the writer keeps parts of one transaction in one target transaction
+      this.push({ position: '', commitTime: new Date(), origin: t.origin, changes: t.changes, bytes: t.bytes, partial: true });
+      t.changes = [];
+      t.bytes = 0;
+      t.partsSent++;
+    }
+    if (this.buffered > this.maxBuffered && !this.paused) {
+      this.paused = true;
+      this.connection.stream.pause();
+    }
+  }
+
+  private ref(rel: Pgoutput.MessageRelation): TableRef | null {
+    const k = tableKey({ schema: rel.schema, name: rel.name });
+    if (k === this.heartbeatKey || !this.wanted.has(k)) return null;
+    return { schema: rel.schema, name: rel.name };
+  }
+
+  private toChange(msg: Pgoutput.Message): Change | null {
+    switch (msg.tag) {
+      case 'insert': {
+        const table = this.ref(msg.relation);
+        return table ? { op: 'insert', table, after: msg.new as Row } : null;
+      }
+      case 'update': {
+        const table = this.ref(msg.relation);
+        return table ? { op: 'update', table, before: (msg.old ?? msg.key ?? null) as Row | null, after: msg.new as Row } : null;
+      }
+      case 'delete': {
+        const table = this.ref(msg.relation);
+        return table ? { op: 'delete', table, before: (msg.old ?? msg.key) as Row } : null;
+      }
+      case 'truncate': {
+        const tables = msg.relations.map((r) => this.ref(r)).filter((t): t is TableRef => !!t);
+        return tables.length ? { op: 'truncate', tables } : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private push(t: Transaction): void {
+    this.ready.push(t);
+    this.wake();
+  }
+
+  async read(maxChanges: number): Promise<Transaction[]> {
+    while (!this.ready.length) {
+      if (this.failure) throw this.failure;
+      if (this.closed) return [];
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+    const out: Transaction[] = [];
+    let n = 0;
+    while (this.ready.length && (out.length === 0 || n + this.ready[0].changes.length <= maxChanges)) {
+      const t = this.ready.shift() as Transaction;
+      n += t.changes.length;
+      out.push(t);
+      if (t.partial) break;
+    }
+    this.buffered -= n;
+    if (this.paused && this.buffered <= this.maxBuffered / 2) {
+      this.paused = false;
+      this.connection.stream.resume();
+    }
+    await this.applyRowFilters(out);
+    return out;
+  }
+
+  /** WHERE filters on incremental data: a row leaving the filter is deleted on the target */
+  private async applyRowFilters(txns: Transaction[]): Promise<void> {
+    const filtered = this.mappings.filter((m) => m.where);
+    if (!filtered.length) return;
+    this.filterClient ??= await connect(this.cfg, { applicationName: 'dts-filter' });
+    for (const m of filtered) {
+      const key = tableKey(m.source);
+      const hits: { t: Transaction; i: number; row: Row }[] = [];
+      for (const t of txns) {
+        t.changes.forEach((c, i) => {
+          if ((c.op === 'insert' || c.op === 'update') && tableKey(c.table) === key) hits.push({ t, i, row: c.after });
+        });
+      }
+      if (!hits.length) continue;
+      const ok = await matchFilter(this.filterClient, m, hits.map((h) => h.row), await this.columnTypes(m));
+      hits.forEach((h, j) => {
+        if (ok[j]) return;
+        const c = h.t.changes[h.i];
+        if (c.op === 'insert') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.after, m) };
+        else if (c.op === 'update') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.before ?? c.after, m) };
+      });
+    }
+  }
+
+  private types = new Map<string, Map<string, string>>();
+
+  private async columnTypes(m: TableMapping): Promise<Map<string, string>> {
+    const k = tableKey(m.source);
+    let t = this.types.get(k);
+    if (!t) {
+      const r = await (this.filterClient as pg.Client).query<{ name: string; type: string }>(
+        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+        [`${q(m.source.schema)}.${q(m.source.name)}`],
+      );
+      t = new Map(r.rows.map((x) => [x.name, x.type]));
+      this.types.set(k, t);
+    }
+    return t;
+  }
+
+  private sendStatus(reply: boolean): void {
+    if (this.closed || this.failure) return;
+    const buf = Buffer.alloc(34);
+    buf[0] = 0x72;
+    buf.writeBigUInt64BE(this.acked, 1);
+    buf.writeBigUInt64BE(this.acked, 9);
+    buf.writeBigUInt64BE(this.acked, 17);
+    buf.writeBigUInt64BE(BigInt(Date.now()) * 1000n - PG_EPOCH_OFFSET_US, 25);
+    buf.writeInt8(reply ? 1 : 0, 33);
+    try {
+      this.connection.sendCopyFromChunk(buf);
+    } catch (e) {
+      this.fail(e as Error);
+    }
+  }
+
+  async ack(position: string): Promise<void> {
+    const p = lsnToBig(position);
+    if (p > this.acked) {
+      this.acked = p;
+      this.sendStatus(false);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.sendStatus(false);
+    this.closed = true;
+    clearInterval(this.statusTimer);
+    this.wake();
+    await this.client.end().catch(() => undefined);
+    await this.filterClient?.end().catch(() => undefined);
+  }
+
+  get ackedPosition(): string {
+    return bigToLsn(this.acked);
+  }
+}
+
+/** minimal view of pg's internal connection used for CopyBoth */
+interface PgConnection {
+  on(event: 'copyData', fn: (msg: { chunk: Buffer }) => void): void;
+  sendCopyFromChunk(buf: Buffer): void;
+  stream: { pause(): void; resume(): void };
+}
+
+function keyOf(row: Row, m: TableMapping): Row {
+  const out: Row = {};
+  for (const k of m.keyColumns) out[k] = row[k];
+  return out;
+}
+
+export const streamSource: StreamSource = {
+  async prepare(cfg, { taskId, mappings }) {
+    await ensureCaptureObjects(cfg, taskId, mappings);
+    if (await slotExists(cfg, slotName(taskId))) return { created: false, position: null };
+    return { created: true, position: await createSlot(cfg, taskId) };
+  },
+
+  async open(cfg, { taskId, mappings, from, skipOrigins, maxBufferedChanges }) {
+    const client = await connect(cfg, { replication: true, applicationName: `dts-stream-${taskId}` });
+    try {
+      const version = Number((await client.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0].server_version_num);
+      const start = from ? lsnToBig(from) : 0n;
+      const stream = new PgChangeStream(client, cfg, mappings, new Set(skipOrigins), maxBufferedChanges, start);
+      stream.attach();
+      const opts = [`proto_version '1'`, `publication_names '${publicationName(taskId)}'`];
+      // PostgreSQL 16+ drops transactions that carry any origin at the source (two-way, reverse)
+      if (skipOrigins.length && version >= 160000) opts.push(`origin 'none'`);
+      const sql = `START_REPLICATION SLOT ${q(slotName(taskId))} LOGICAL ${bigToLsn(start)} (${opts.join(', ')})`;
+      client.query(sql).then(
+        () => stream.fail(new Error('Connection terminated: the source ended replication')),
+        (e: Error) => stream.fail(e),
+      );
+      return stream;
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+  },
+
+  startHeartbeat(cfg, taskId, everyMs, onError) {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let running: Promise<void> = Promise.resolve();
+    const tick = async () => {
+      try {
+        client ??= await connect(cfg, { applicationName: `dts-heartbeat-${taskId}`, statementTimeoutMs: 10_000 });
+        await beat(client, taskId);
+      } catch (e) {
+        await client?.end().catch(() => undefined);
+        client = null;
+        if (!stopped) onError(e);
+      }
+    };
+    const timer = setInterval(() => {
+      running = running.then(tick);
+    }, everyMs);
+    running = tick();
+    return {
+      async stop() {
+        stopped = true;
+        clearInterval(timer);
+        await running;
+        await client?.end().catch(() => undefined);
+      },
+    };
+  },
+
+  cleanup: (cfg, { taskId }) => dropCaptureObjects(cfg, taskId),
+};

@@ -1,0 +1,347 @@
+// The PostgreSQL target: bulk COPY for the full load, and set-based apply of batches of
+// source transactions for incremental sync. Progress commits with the data: each target
+// transaction records the source position through the task's replication origin (or, for an
+// account that may not use origins, a checkpoint table row in the same transaction).
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
+import type { ApplyResult, BulkStream, ConnectionConfig, Row, TableMapping, Transaction, Writer, WriterTarget } from '../types';
+import { tableKey } from '../types';
+import { Coalescer, definedColumns, keyString, type NetRow } from '../shared/coalesce';
+import { connect, lit, q, qualify, withClient } from './connect';
+import { deleteSql, deleteThenInsert, updateSql, upsertSql, type Stmt, type TargetTable } from './apply-sql';
+import { CHECKPOINT } from './names';
+
+/** rows per statement; each column is one parameter, so this bounds statement size only */
+const ROWS_PER_STMT = 5_000;
+
+async function replicaRole(c: pg.Client): Promise<boolean> {
+  try {
+    await c.query('SET session_replication_role = replica');
+    return true;
+  } catch {
+    return false; // not permitted: triggers and foreign keys stay active (the seed's caveat)
+  }
+}
+
+class PgWriter implements Writer {
+  private tables = new Map<string, TargetTable>();
+  private inTxn = false;
+  private loaders: pg.Client[] = [];
+  /** the position of the last successful commit, to repair origin progress after a failed one */
+  committed: string | null = null;
+
+  constructor(
+    private client: pg.Client,
+    private cfg: ConnectionConfig,
+    private taskId: string,
+    private origin: string,
+    private useOrigin: boolean,
+    private replica: boolean,
+  ) {}
+
+  async checkpoint(): Promise<string | null> {
+    if (this.useOrigin) {
+      const r = await this.client.query<{ p: string | null }>('SELECT pg_replication_origin_progress($1, true)::text AS p', [this.origin]);
+      const p = r.rows[0]?.p;
+      return p && p !== '0/0' ? p : null;
+    }
+    const r = await this.client.query<{ lsn: string }>(`SELECT lsn FROM ${qualify(CHECKPOINT)} WHERE task_id = $1`, [this.taskId]);
+    return r.rows[0]?.lsn ?? null;
+  }
+
+  // ------------------------------------------------------------------ full load
+
+  async prepareTable(m: TableMapping): Promise<'empty' | 'merge'> {
+    const r = await this.client.query(`SELECT 1 FROM ${qualify(m.target)} LIMIT 1`);
+    return r.rowCount ? 'merge' : 'empty';
+  }
+
+  private async loader(): Promise<pg.Client> {
+    const c = this.loaders.pop() ?? (await connect(this.cfg, { applicationName: 'dts-load' }));
+    if (this.replica) await replicaRole(c);
+    return c;
+  }
+
+  async load(m: TableMapping, data: BulkStream, mode: 'empty' | 'merge', onProgress?: (bytes: number) => void) {
+    if (data.format === 'rows') throw new Error('the PostgreSQL writer loads COPY streams; row batches arrive only from other engines');
+    const c = await this.loader();
+    const fmt = data.format === 'pg-copy-binary' ? ' (FORMAT binary)' : '';
+    const cols = m.columns.map((x) => q(x.target)).join(', ');
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        onProgress?.(chunk.length);
+        cb(null, chunk);
+      },
+    });
+    let ok = false;
+    try {
+      let rows: number;
+      if (mode === 'empty') {
+        const sink = c.query(copyFrom(`COPY ${qualify(m.target)} (${cols}) FROM STDIN${fmt}`));
+        await pipeline(data.stream, counter, sink);
+        rows = sink.rowCount;
+      } else {
+        // keep rows the target already has (same key): stage, then insert what is missing
+        await c.query('BEGIN');
+        const stage = q(`dts_stage_${process.pid}_${Date.now()}`);
+        await c.query(`CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${cols} FROM ${qualify(m.target)} WITH NO DATA`);
+        const sink = c.query(copyFrom(`COPY ${stage} (${cols}) FROM STDIN${fmt}`));
+        await pipeline(data.stream, counter, sink);
+        const keys = m.keyColumns.map((k) => q(m.columns.find((x) => x.source === k)?.target ?? k)).join(', ');
+        const ins = await c.query(`INSERT INTO ${qualify(m.target)} (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${keys}) DO NOTHING`);
+        await c.query('COMMIT');
+        rows = ins.rowCount ?? 0;
+      }
+      ok = true;
+      return { rows, bytes };
+    } finally {
+      if (ok) this.loaders.push(c);
+      else await c.end().catch(() => undefined);
+    }
+  }
+
+  // ------------------------------------------------------------------ incremental
+
+  private async table(m: TableMapping): Promise<TargetTable> {
+    const k = tableKey(m.target);
+    const hit = this.tables.get(k);
+    if (hit) return hit;
+    const reg = lit(qualify(m.target));
+    const cols = await this.client.query<{ name: string; type: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+        WHERE attrelid = ${reg}::regclass AND attnum > 0 AND NOT attisdropped`,
+    );
+    if (!cols.rowCount) throw new Error(`table ${m.target.schema}.${m.target.name} does not exist on the destination`);
+    const keyTargets = m.keyColumns.map((s) => m.columns.find((c) => c.source === s)?.target ?? s).sort();
+    const idx = await this.client.query<{ cols: string[] }>(
+      `SELECT array_agg(a.attname::text ORDER BY a.attname) AS cols FROM pg_index i
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+        WHERE i.indrelid = ${reg}::regclass AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+        GROUP BY i.indexrelid`,
+    );
+    const keyUnique = idx.rows.some((r) => r.cols.length === keyTargets.length && r.cols.every((c, i) => c === keyTargets[i]));
+    const t: TargetTable = { types: new Map(cols.rows.map((r) => [r.name, r.type])), keyUnique };
+    this.tables.set(k, t);
+    return t;
+  }
+
+  private async run(s: Stmt): Promise<pg.QueryResult> {
+    return this.client.query(s.text, s.values);
+  }
+
+  async apply(txns: Transaction[], opts: { policy: string; mappings: Map<string, TableMapping> }): Promise<ApplyResult> {
+    let rows = 0;
+    let bytes = 0;
+    let last: Transaction | null = null;
+    if (!this.inTxn) {
+      await this.client.query('BEGIN');
+      this.inTxn = true;
+    }
+    try {
+      const co = new Coalescer(opts.mappings);
+      for (const t of txns) {
+        bytes += t.bytes;
+        for (const c of t.changes) {
+          rows++;
+          if (co.add(c)) {
+            if (co.size >= ROWS_PER_STMT * 4) await this.flush(co);
+            continue;
+          }
+          await this.flush(co);
+          await this.applyBarrier(c, opts.mappings);
+        }
+        if (!t.partial) last = t;
+      }
+      await this.flush(co);
+      const tail = txns[txns.length - 1];
+      if (tail?.partial) return { position: null, rows, bytes }; // the source transaction continues
+      if (last) await this.commit(last);
+      return { position: last?.position ?? null, rows, bytes };
+    } catch (e) {
+      await this.rollback();
+      throw e;
+    }
+  }
+
+  private async commit(last: Transaction): Promise<void> {
+    if (this.useOrigin) {
+      await this.client.query('SELECT pg_replication_origin_xact_setup($1::pg_lsn, $2::timestamptz)', [last.position, last.commitTime.toISOString()]);
+    } else {
+      await this.client.query(
+        `INSERT INTO ${qualify(CHECKPOINT)} (task_id, lsn, updated_at) VALUES ($1, $2, now()) ON CONFLICT (task_id) DO UPDATE SET lsn = EXCLUDED.lsn, updated_at = now()`,
+        [this.taskId, last.position],
+      );
+    }
+    try {
+      await this.client.query('COMMIT');
+      this.inTxn = false;
+      this.committed = last.position;
+    } catch (e) {
+      this.inTxn = false;
+      // PostgreSQL 18 advances origin progress even when COMMIT fails: put it back
+      if (this.useOrigin) await this.repairOrigin(this.committed);
+      throw e;
+    }
+  }
+
+  private async repairOrigin(good: string | null): Promise<void> {
+    await this.client.query('SELECT pg_replication_origin_session_reset()').catch(() => undefined);
+    await this.client.query('SELECT pg_replication_origin_advance($1, $2::pg_lsn)', [this.origin, good ?? '0/0']).catch(() => undefined);
+    await this.client.query('SELECT pg_replication_origin_session_setup($1)', [this.origin]).catch(() => undefined);
+  }
+
+  private async rollback(): Promise<void> {
+    if (!this.inTxn) return;
+    this.inTxn = false;
+    // PostgreSQL 18 trap: a rolled-back transaction that called xact_setup still advances progress
+    if (this.useOrigin) await this.client.query('SELECT pg_replication_origin_xact_reset()').catch(() => undefined);
+    await this.client.query('ROLLBACK').catch(() => undefined);
+  }
+
+  /** truncate, or an update that moves a row to another key: applied alone, in order */
+  private async applyBarrier(c: Transaction['changes'][number], mappings: Map<string, TableMapping>): Promise<void> {
+    if (c.op === 'truncate') {
+      const targets = c.tables.map((t) => mappings.get(tableKey(t))).filter((m): m is TableMapping => !!m && m.ops.includes('delete'));
+      if (targets.length) await this.client.query(`TRUNCATE ${targets.map((m) => qualify(m.target)).join(', ')}`);
+      return;
+    }
+    if (c.op !== 'update') return;
+    const m = mappings.get(tableKey(c.table));
+    if (!m || !c.before) return;
+    const t = await this.table(m);
+    const cols = definedColumns(c.after, m);
+    const r = await this.run(updateSql(m, t, [c.after], cols, [c.before]));
+    if (!r.rowCount && cols.length === m.columns.length) await this.upsert(m, t, [c.after], cols);
+  }
+
+  private async upsert(m: TableMapping, t: TargetTable, rows: Row[], cols: string[]): Promise<void> {
+    if (t.keyUnique) await this.run(upsertSql(m, t, rows, cols, 'update'));
+    else for (const s of deleteThenInsert(m, t, rows, cols)) await this.run(s);
+  }
+
+  /** applies the net effect of the run; on a constraint error, replays it change by change */
+  private async flush(co: Coalescer): Promise<void> {
+    if (!co.size) return;
+    await this.client.query('SAVEPOINT dts_run');
+    try {
+      for (const run of co.runs.values()) await this.applyNet(run.mapping, [...run.rows.values()]);
+      await this.client.query('RELEASE SAVEPOINT dts_run');
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== '23505' && code !== '23P01') throw e;
+      await this.client.query('ROLLBACK TO SAVEPOINT dts_run');
+      await this.replayInOrder(co);
+      await this.client.query('RELEASE SAVEPOINT dts_run');
+    }
+    co.clear();
+  }
+
+  private async replayInOrder(co: Coalescer): Promise<void> {
+    const mappings = new Map([...co.runs.values()].map((r) => [tableKey(r.mapping.source), r.mapping]));
+    for (const c of co.changes) {
+      if (c.op !== 'insert' && c.op !== 'update' && c.op !== 'delete') continue;
+      const m = mappings.get(tableKey(c.table));
+      if (!m) continue;
+      const net: NetRow =
+        c.op === 'insert' ? { kind: 'upsert', row: c.after, seq: 0 } : c.op === 'update' ? { kind: 'update', row: c.after, seq: 0 } : { kind: 'delete', row: c.before, seq: 0 };
+      await this.applyNet(m, [net]);
+    }
+  }
+
+  private async applyNet(m: TableMapping, net: NetRow[]): Promise<void> {
+    const t = await this.table(m);
+    net.sort((a, b) => a.seq - b.seq);
+    const deletes = net.filter((n) => n.kind === 'delete').map((n) => n.row);
+    for (let i = 0; i < deletes.length; i += ROWS_PER_STMT) await this.run(deleteSql(m, t, deletes.slice(i, i + ROWS_PER_STMT)));
+    for (const kind of ['update', 'upsert'] as const) {
+      // rows carrying the same columns go together (unchanged TOAST values are left out)
+      const groups = new Map<string, { cols: string[]; rows: Row[] }>();
+      for (const n of net) {
+        if (n.kind !== kind) continue;
+        const cols = definedColumns(n.row, m);
+        const sig = cols.join('\u0000');
+        const g = groups.get(sig) ?? { cols, rows: [] };
+        g.rows.push(n.row);
+        groups.set(sig, g);
+      }
+      for (const g of groups.values()) {
+        for (let i = 0; i < g.rows.length; i += ROWS_PER_STMT) {
+          const part = g.rows.slice(i, i + ROWS_PER_STMT);
+          if (kind === 'upsert') await this.upsert(m, t, part, g.cols);
+          else await this.updateOrInsert(m, t, part, g.cols);
+        }
+      }
+    }
+  }
+
+  /** UPDATE; a row the target lacks becomes an INSERT when the image is complete (DTS rule) */
+  private async updateOrInsert(m: TableMapping, t: TargetTable, rows: Row[], cols: string[]): Promise<void> {
+    const r = await this.run(updateSql(m, t, rows, cols));
+    if (r.rowCount === rows.length || cols.length !== m.columns.length) return;
+    const found = new Set(r.rows.map((x: Record<string, string>) => keyString(Object.fromEntries(m.keyColumns.map((k, i) => [k, x[`k${i}`]])), m.keyColumns)));
+    const missing = rows.filter((row) => !found.has(keyString(row, m.keyColumns)));
+    if (missing.length) await this.upsert(m, t, missing, cols);
+  }
+
+  async close(): Promise<void> {
+    await this.rollback();
+    await Promise.all([this.client, ...this.loaders].map((c) => c.end().catch(() => undefined)));
+    this.loaders = [];
+  }
+}
+
+async function setupOrigin(c: pg.Client, origin: string): Promise<boolean> {
+  try {
+    await c.query('SELECT pg_replication_origin_create($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_origin WHERE roname = $1)', [origin]);
+    await c.query('SELECT pg_replication_origin_session_setup($1)', [origin]);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === '42501') return false; // no privilege: checkpoint table
+    throw e;
+  }
+}
+
+export const writerTarget: WriterTarget = {
+  bulkFormats: ['pg-copy-binary', 'pg-copy-text'],
+
+  async openWriter(cfg, { taskId, originName, replicaRole: wantReplica }) {
+    const c = await connect(cfg, { applicationName: `dts-apply-${taskId}` });
+    try {
+      const replica = wantReplica ? await replicaRole(c) : false;
+      const useOrigin = await setupOrigin(c, originName);
+      if (!useOrigin) {
+        await c.query(`CREATE TABLE IF NOT EXISTS ${qualify(CHECKPOINT)} (task_id text PRIMARY KEY, lsn text NOT NULL, updated_at timestamptz NOT NULL)`);
+      }
+      const w = new PgWriter(c, cfg, taskId, originName, useOrigin, replica);
+      w.committed = await w.checkpoint();
+      return w;
+    } catch (e) {
+      await c.end().catch(() => undefined);
+      throw e;
+    }
+  },
+
+  async cleanup(cfg, { taskId, originName }) {
+    return withClient(cfg, async (c) => {
+      const dropped: string[] = [];
+      const o = await c.query('SELECT 1 FROM pg_replication_origin WHERE roname = $1', [originName]);
+      if (o.rowCount) {
+        await c.query('SELECT pg_replication_origin_drop($1)', [originName]);
+        dropped.push(`replication origin ${originName}`);
+      }
+      const t = await c.query<{ t: string | null }>(`SELECT to_regclass(${lit(qualify(CHECKPOINT))})::text AS t`);
+      if (t.rows[0].t) {
+        await c.query(`DELETE FROM ${qualify(CHECKPOINT)} WHERE task_id = $1`, [taskId]);
+        if (!(await c.query(`SELECT 1 FROM ${qualify(CHECKPOINT)} LIMIT 1`)).rowCount) {
+          await c.query(`DROP TABLE ${qualify(CHECKPOINT)}`);
+          dropped.push(`table ${CHECKPOINT.schema}.${CHECKPOINT.name}`);
+        }
+      }
+      return dropped;
+    });
+  },
+};

@@ -1,0 +1,16 @@
+// Engines by name. Loaded lazily so that a process only loads the drivers it uses.
+import { AppError } from '../errors';
+import type { EngineModule, EngineName } from './types';
+
+export async function getEngine(name: EngineName): Promise<EngineModule> {
+  switch (name) {
+    case 'postgres':
+      return (await import('./postgres/index')).postgresEngine;
+    case 'mysql':
+    case 'mongodb':
+    case 'sqlserver':
+      throw new AppError('BAD_REQUEST', `The ${name} engine is not available yet; only PostgreSQL is supported in this version`, 'engine');
+  }
+}
+
+export const AVAILABLE_ENGINES: EngineName[] = ['postgres'];

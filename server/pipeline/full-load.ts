@@ -1,0 +1,131 @@
+// Full data synchronization: every selected table, split into chunks, copied by parallel
+// workers inside one consistent snapshot. Per-table progress is written as it goes; a table
+// already done (after a restart) is skipped.
+import { db } from '../db';
+import type { BulkStream, ChunkSpec, SnapshotSession, TableMapping, Writer } from '../engines/types';
+import { tableKey } from '../engines/types';
+import type { Catalog } from '../engines/types';
+
+export interface FullLoadOptions {
+  taskId: string;
+  mappings: TableMapping[];
+  catalog: Catalog;
+  snapshot: SnapshotSession;
+  writer: Writer;
+  format: BulkStream['format'];
+  parallelism: number;
+  signal: AbortSignal;
+  onProgress: () => void;
+}
+
+interface Job {
+  m: TableMapping;
+  chunk: ChunkSpec;
+  mode: 'empty' | 'merge';
+}
+
+export async function ensureProgressRows(taskId: string, mappings: TableMapping[], catalog: Catalog): Promise<void> {
+  const est = new Map(catalog.tables.map((t) => [tableKey(t), t.rowEstimate]));
+  for (const m of mappings) {
+    await db().tableProgress.upsert({
+      where: { taskId_sourceSchema_sourceTable: { taskId, sourceSchema: m.source.schema, sourceTable: m.source.name } },
+      create: {
+        taskId,
+        sourceSchema: m.source.schema,
+        sourceTable: m.source.name,
+        targetSchema: m.target.schema,
+        targetTable: m.target.name,
+        rowsEstimated: BigInt(Math.max(0, Math.round(est.get(tableKey(m.source)) ?? 0))),
+      },
+      update: { targetSchema: m.target.schema, targetTable: m.target.name },
+    });
+  }
+}
+
+export async function runFullLoad(o: FullLoadOptions): Promise<void> {
+  const progress = await db().tableProgress.findMany({ where: { taskId: o.taskId } });
+  const done = new Set(progress.filter((p) => p.phase === 'done').map((p) => tableKey({ schema: p.sourceSchema, name: p.sourceTable })));
+  const est = new Map(o.catalog.tables.map((t) => [tableKey(t), t]));
+  const todo = o.mappings.filter((m) => !done.has(tableKey(m.source)));
+  // biggest tables first, so the parallel workers finish together
+  todo.sort((a, b) => (est.get(tableKey(b.source))?.bytesEstimate ?? 0) - (est.get(tableKey(a.source))?.bytesEstimate ?? 0));
+
+  const jobs: Job[] = [];
+  const remaining = new Map<string, number>();
+  const rows = new Map<string, number>();
+  const bytes = new Map<string, number>();
+  for (const m of todo) {
+    const mode = await o.writer.prepareTable(m);
+    const chunks = await o.snapshot.chunks(m, est.get(tableKey(m.source))?.rowEstimate ?? 0);
+    for (const chunk of chunks) jobs.push({ m, chunk, mode });
+    remaining.set(tableKey(m.source), chunks.length);
+    rows.set(tableKey(m.source), 0);
+    bytes.set(tableKey(m.source), 0);
+    await where(o.taskId, m).then((w) => db().tableProgress.update({ where: w, data: { phase: 'copying', startedAt: new Date(), rowsDone: 0n, bytesDone: 0n } }));
+  }
+
+  // live byte counts, written once a second
+  const dirty = new Set<string>();
+  const timer = setInterval(() => {
+    const keys = [...dirty];
+    dirty.clear();
+    for (const k of keys) {
+      const m = todo.find((x) => tableKey(x.source) === k);
+      if (!m) continue;
+      const t = est.get(k);
+      const b = bytes.get(k) ?? 0;
+      // binary COPY does not count rows as it goes: estimate from bytes until the chunk ends
+      const guess = t && t.bytesEstimate > 0 ? Math.min(t.rowEstimate, Math.round((b / t.bytesEstimate) * t.rowEstimate)) : 0;
+      const live = Math.max(rows.get(k) ?? 0, guess);
+      void where(o.taskId, m).then((w) => db().tableProgress.update({ where: w, data: { bytesDone: BigInt(b), rowsDone: BigInt(live) } })).catch(() => undefined);
+    }
+    o.onProgress();
+  }, 1000);
+  timer.unref();
+
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      if (o.signal.aborted) return;
+      const job = jobs[next++];
+      const k = tableKey(job.m.source);
+      const { data, done, release } = await o.snapshot.read(job.m, job.chunk, o.format);
+      try {
+        const r = await o.writer.load(job.m, data, job.mode, (n) => {
+          bytes.set(k, (bytes.get(k) ?? 0) + n);
+          dirty.add(k);
+        });
+        await done;
+        rows.set(k, (rows.get(k) ?? 0) + r.rows);
+      } finally {
+        await release();
+      }
+      const left = (remaining.get(k) ?? 1) - 1;
+      remaining.set(k, left);
+      if (left === 0) {
+        dirty.delete(k);
+        await db().tableProgress.update({
+          where: await where(o.taskId, job.m),
+          data: { phase: 'done', finishedAt: new Date(), rowsDone: BigInt(rows.get(k) ?? 0), bytesDone: BigInt(bytes.get(k) ?? 0) },
+        });
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallelism, jobs.length)) }, worker));
+  } finally {
+    clearInterval(timer);
+  }
+  if (o.signal.aborted) throw new AbortedError();
+}
+
+async function where(taskId: string, m: TableMapping) {
+  return { taskId_sourceSchema_sourceTable: { taskId, sourceSchema: m.source.schema, sourceTable: m.source.name } };
+}
+
+export class AbortedError extends Error {
+  constructor() {
+    super('stopped');
+    this.name = 'AbortedError';
+  }
+}

@@ -1,0 +1,57 @@
+// Incremental synchronization: read batches of source transactions, apply each batch in one
+// target transaction that also records its position, and only then acknowledge the source.
+import type { ChangeStream, ConflictPolicy, TableMapping, Transaction, Writer } from '../engines/types';
+import { tableKey } from '../engines/types';
+import type { TaskMetrics } from './metrics';
+import { Throttle } from './throttle';
+
+export interface IncrementalOptions {
+  stream: ChangeStream;
+  writer: Writer;
+  mappings: TableMapping[];
+  policy: ConflictPolicy;
+  metrics: TaskMetrics;
+  signal: AbortSignal;
+  maxBatchChanges: number;
+  rpsLimit: number;
+  bpsLimit: number;
+  /** called after each durable apply */
+  onApplied: (position: string) => void;
+}
+
+/** Drops the DML operations a table is not configured to synchronize. */
+export function filterOps(txns: Transaction[], byTable: Map<string, TableMapping>): void {
+  for (const t of txns) {
+    if (!t.changes.length) continue;
+    t.changes = t.changes.filter((c) => {
+      if (c.op === 'truncate' || c.op === 'ddl') return true;
+      const m = byTable.get(tableKey(c.table));
+      return !!m && m.ops.includes(c.op);
+    });
+  }
+}
+
+export async function runIncremental(o: IncrementalOptions): Promise<void> {
+  const byTable = new Map(o.mappings.map((m) => [tableKey(m.source), m]));
+  const throttle = new Throttle(o.rpsLimit, o.bpsLimit);
+  const aborted = new Promise<null>((resolve) => {
+    if (o.signal.aborted) resolve(null);
+    o.signal.addEventListener('abort', () => resolve(null), { once: true });
+  });
+  while (!o.signal.aborted) {
+    const txns = await Promise.race([o.stream.read(o.maxBatchChanges), aborted]);
+    if (!txns) break;
+    if (!txns.length) break; // stream closed
+    filterOps(txns, byTable);
+    const res = await o.writer.apply(txns, { policy: o.policy, mappings: byTable });
+    let newest: Date | null = null;
+    for (const t of txns) if (!t.partial) newest = t.commitTime;
+    o.metrics.applied(res.rows, res.bytes, res.position ? newest : null);
+    if (res.position) {
+      await o.stream.ack(res.position);
+      o.metrics.checkpoint = res.position;
+      o.onApplied(res.position);
+    }
+    await throttle.take(res.rows, res.bytes, o.signal);
+  }
+}

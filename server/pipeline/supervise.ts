@@ -1,0 +1,96 @@
+// Keeps one task running: on an error the task is Retrying, for up to "Retry Time for Failed
+// Connections" when a database cannot be reached, or up to the other-issues window otherwise.
+// Past the window the task is Failed, with the cause shown.
+import { db } from '../db';
+import type { EngineModule } from '../engines/types';
+import { TaskStatus } from '../task-status';
+import { loadTaskContext } from './task-context';
+import { runTask } from './task-runner';
+import { recordEvent, setStatus } from './task-log';
+
+export interface SuperviseOptions {
+  taskId: string;
+  signal: AbortSignal;
+  log: (msg: string) => void;
+  /** backoff between attempts, ms; grows to 30 s */
+  firstBackoffMs?: number;
+}
+
+function describe(e: unknown): string {
+  const err = e as { message?: string; code?: string };
+  return err?.message ? `${err.message}${err.code ? ` (${err.code})` : ''}` : String(e);
+}
+
+async function classify(taskId: string, e: unknown): Promise<'connection' | 'other'> {
+  try {
+    const ctx = await loadTaskContext(taskId);
+    const engines: EngineModule[] = [ctx.sourceEngine, ctx.targetEngine];
+    return engines.some((x) => x.classifyError(e) === 'connection') ? 'connection' : 'other';
+  } catch {
+    return 'other';
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/** Runs the task until it finishes, is stopped through `signal`, or fails for good. */
+export async function superviseTask(o: SuperviseOptions): Promise<'finished' | 'stopped' | 'failed'> {
+  let backoff = o.firstBackoffMs ?? 1_000;
+  let retrying: { since: Date; kind: 'connection' | 'other' } | null = null;
+  const existing = await db().task.findUnique({ where: { id: o.taskId } });
+  if (existing?.retryingSince && existing.retryKind) retrying = { since: existing.retryingSince, kind: existing.retryKind as 'connection' | 'other' };
+
+  const progress = () => {
+    if (!retrying) return;
+    retrying = null;
+    backoff = o.firstBackoffMs ?? 1_000;
+    void db().task.update({ where: { id: o.taskId }, data: { retryingSince: null, retryKind: null } }).catch(() => undefined);
+  };
+
+  while (!o.signal.aborted) {
+    try {
+      const r = await runTask(o.taskId, o.signal, { progress });
+      if (r === 'finished') {
+        await setStatus(o.taskId, TaskStatus.Finished);
+        await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Ended', retryingSince: null, retryKind: null } });
+        await recordEvent(o.taskId, 'info', 'Task finished');
+      }
+      return r;
+    } catch (e) {
+      if (o.signal.aborted) return 'stopped';
+      const kind = await classify(o.taskId, e);
+      const task = await db().task.findUnique({ where: { id: o.taskId } });
+      if (!task) return 'stopped';
+      const settings = task.settings as { retryConnectionMinutes?: number; retryOtherMinutes?: number };
+      const windowMin = kind === 'connection' ? (settings.retryConnectionMinutes ?? 720) : (settings.retryOtherMinutes ?? 10);
+      if (!retrying || retrying.kind !== kind) {
+        retrying = { since: new Date(), kind };
+        await db().task.update({ where: { id: o.taskId }, data: { retryingSince: retrying.since, retryKind: kind } });
+      }
+      const elapsedMin = (Date.now() - retrying.since.getTime()) / 60_000;
+      const cause = describe(e);
+      o.log(`task ${o.taskId}: ${kind} error: ${cause}`);
+      if (process.env.DTS_LOG_LEVEL === 'debug') o.log(String((e as Error)?.stack));
+      if (elapsedMin >= windowMin) {
+        const reason = `${cause}. Retried for ${Math.round(elapsedMin)} min, the ${kind === 'connection' ? 'Retry Time for Failed Connections' : 'retry time for other issues'} (${windowMin} min).`;
+        await setStatus(o.taskId, TaskStatus.Failed, reason);
+        await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped' } });
+        await recordEvent(o.taskId, 'error', `Task failed: ${reason}`);
+        return 'failed';
+      }
+      await setStatus(o.taskId, TaskStatus.Retrying, kind === 'connection' ? `Cannot connect: ${cause}` : cause);
+      await recordEvent(o.taskId, 'warn', `Retrying (${kind === 'connection' ? 'connection' : 'other issue'}): ${cause}`);
+      await sleep(backoff, o.signal);
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+  }
+  return 'stopped';
+}

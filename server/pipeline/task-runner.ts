@@ -1,0 +1,124 @@
+// Runs one task through its stages: schema, full data, incremental. Resumable: the stage is
+// stored on the task, full load skips finished tables, and incremental resumes from the
+// position recorded on the target with the data.
+import { db } from '../db';
+import type { Catalog, TableMapping } from '../engines/types';
+import { TaskStatus } from '../task-status';
+import { AbortedError, ensureProgressRows, runFullLoad } from './full-load';
+import { runIncremental } from './incremental';
+import { resolveMappings } from './mapping';
+import { TaskMetrics } from './metrics';
+import { loadTaskContext, type TaskContext } from './task-context';
+import { recordEvent, setStage, setStatus } from './task-log';
+
+export interface RunnerHooks {
+  /** the task made durable progress: a retry window can be closed */
+  progress(): void;
+}
+
+const HEARTBEAT_MS = 1_000;
+
+export async function runTask(taskId: string, signal: AbortSignal, hooks: RunnerHooks): Promise<'finished' | 'stopped'> {
+  const ctx = await loadTaskContext(taskId);
+  const schemas = [...new Set(ctx.selection.schemas.map((s) => s.name))];
+  const catalog = await ctx.sourceEngine.introspector.introspect(ctx.source, { schemas });
+  const mappings = resolveMappings(catalog, ctx.selection);
+  let stage = ctx.task.stage as 'schema' | 'full' | 'incremental' | 'done';
+  const { syncSchema, syncFull, syncIncremental } = ctx.task;
+
+  if (stage === 'schema') {
+    await setStatus(taskId, TaskStatus.InitialSync);
+    if (syncSchema) {
+      const plan = ctx.targetEngine.schema.plan(catalog, mappings);
+      await recordEvent(taskId, 'info', `Schema Synchronization: creating ${mappings.length} table(s) on the destination`);
+      await ctx.targetEngine.schema.apply(ctx.target, plan.pre);
+      if (!syncFull) await ctx.targetEngine.schema.apply(ctx.target, plan.post);
+      await recordEvent(taskId, 'info', 'Schema Synchronization finished');
+    }
+    stage = syncFull ? 'full' : syncIncremental ? 'incremental' : 'done';
+    if (!syncFull && syncIncremental) await ctx.sourceEngine.stream.prepare(ctx.source, { taskId, mappings });
+    await setStage(taskId, stage);
+    hooks.progress();
+  }
+  if (signal.aborted) return 'stopped';
+
+  if (stage === 'full') {
+    await setStatus(taskId, TaskStatus.InitialSync);
+    await fullStage(ctx, catalog, mappings, signal, hooks);
+    if (signal.aborted) return 'stopped';
+    if (syncSchema) {
+      await recordEvent(taskId, 'info', 'Creating indexes and foreign keys on the destination');
+      await ctx.targetEngine.schema.apply(ctx.target, ctx.targetEngine.schema.plan(catalog, mappings).post);
+    }
+    stage = syncIncremental ? 'incremental' : 'done';
+    await setStage(taskId, stage);
+    await recordEvent(taskId, 'info', 'Full Data Synchronization finished');
+    hooks.progress();
+  }
+  if (signal.aborted) return 'stopped';
+
+  if (stage === 'incremental') {
+    await incrementalStage(ctx, mappings, signal, hooks);
+    return 'stopped';
+  }
+  return 'finished';
+}
+
+async function fullStage(ctx: TaskContext, catalog: Catalog, mappings: TableMapping[], signal: AbortSignal, hooks: RunnerHooks): Promise<void> {
+  const taskId = ctx.task.id;
+  await ensureProgressRows(taskId, mappings, catalog);
+  const parallelism = ctx.settings.fullParallelism;
+  const snapshot = await ctx.sourceEngine.snapshot.openSnapshot(ctx.source, { taskId, mappings, workers: parallelism, withCapture: ctx.task.syncIncremental });
+  const writer = await ctx.targetEngine.writer.openWriter(ctx.target, { taskId, originName: originFor(taskId), replicaRole: true });
+  try {
+    await db().task.update({ where: { id: taskId }, data: { checkpoint: snapshot.position } });
+    await recordEvent(taskId, 'info', `Full Data Synchronization started at source position ${snapshot.position} with ${parallelism} worker(s)`);
+    // binary COPY needs identical column types, which holds when this task created the tables
+    const format = ctx.task.syncSchema && ctx.targetEngine.writer.bulkFormats.includes('pg-copy-binary') ? 'pg-copy-binary' : 'pg-copy-text';
+    await runFullLoad({ taskId, mappings, catalog, snapshot, writer, format, parallelism, signal, onProgress: () => hooks.progress() });
+  } catch (e) {
+    if (e instanceof AbortedError) return;
+    throw e;
+  } finally {
+    await snapshot.close();
+    await writer.close();
+  }
+}
+
+async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], signal: AbortSignal, hooks: RunnerHooks): Promise<void> {
+  const taskId = ctx.task.id;
+  const writer = await ctx.targetEngine.writer.openWriter(ctx.target, { taskId, originName: originFor(taskId), replicaRole: true });
+  const metrics = new TaskMetrics(taskId);
+  let heartbeat: { stop(): Promise<void> } | null = null;
+  let stream: Awaited<ReturnType<typeof ctx.sourceEngine.stream.open>> | null = null;
+  try {
+    const from = await writer.checkpoint();
+    stream = await ctx.sourceEngine.stream.open(ctx.source, { taskId, mappings, from, skipOrigins: [], maxBufferedChanges: 100_000 });
+    heartbeat = ctx.sourceEngine.stream.startHeartbeat(ctx.source, taskId, HEARTBEAT_MS, () => undefined);
+    await metrics.init();
+    metrics.start();
+    await setStatus(taskId, TaskStatus.Running);
+    await recordEvent(taskId, 'info', `Incremental Data Synchronization running from source position ${from ?? 'the slot start'}`);
+    await runIncremental({
+      stream,
+      writer,
+      mappings,
+      policy: ctx.settings.conflictPolicy,
+      metrics,
+      signal,
+      maxBatchChanges: 20_000,
+      rpsLimit: ctx.settings.incrementalRps,
+      bpsLimit: ctx.settings.incrementalBps,
+      onApplied: () => hooks.progress(),
+    });
+  } finally {
+    await heartbeat?.stop();
+    await stream?.close();
+    await writer.close();
+    await metrics.stop();
+  }
+}
+
+export function originFor(taskId: string): string {
+  return `dts_origin_${taskId.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+}

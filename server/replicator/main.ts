@@ -1,0 +1,180 @@
+// The replicator: a long-running process that reconciles desired state into actual state.
+// It owns a task while it holds the task's advisory lock on its metadata session; when the
+// process dies, the session and its locks go, and another replicator takes the task over.
+import { hostname } from 'node:os';
+import { config } from '../config';
+import { db } from '../db';
+import { openMetaSession, type MetaSession } from '../engines/postgres/meta-session';
+import { pruneMetrics } from '../pipeline/metrics';
+import { superviseTask } from '../pipeline/supervise';
+import { loadTaskContext } from '../pipeline/task-context';
+import { originFor } from '../pipeline/task-runner';
+import { recordEvent, setStatus } from '../pipeline/task-log';
+import { TASK_CHANNEL, TaskStatus } from '../task-status';
+
+interface Owned {
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export interface ReplicatorOptions {
+  /** fallback poll when no notification arrives, ms */
+  pollMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface Replicator {
+  stop(): Promise<void>;
+  readonly id: string;
+}
+
+export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Replicator> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const id = `${hostname()}:${process.pid}`;
+  const log = opts.log ?? ((m: string) => console.log(`[replicator ${id}] ${m}`));
+  const owned = new Map<string, Owned>();
+  let session: MetaSession | null = null;
+  let stopping = false;
+  let timer: NodeJS.Timeout | null = null;
+  let reconciling: Promise<void> = Promise.resolve();
+  let again = false;
+
+  const schedule = () => {
+    if (stopping) return;
+    if (again) return;
+    again = true;
+    reconciling = reconciling.then(async () => {
+      again = false;
+      try {
+        await reconcile();
+      } catch (e) {
+        log(`reconcile failed: ${(e as Error).message}`);
+      }
+    });
+  };
+
+  async function connectSession(): Promise<void> {
+    const s = await openMetaSession(url as string, TASK_CHANNEL);
+    s.onNotify(() => schedule());
+    s.onLost((e) => {
+      // every lock is gone with the session: stop all runners before anyone else takes over
+      log(`metadata session lost (${e.message}); stopping ${owned.size} task(s)`);
+      session = null;
+      for (const o of owned.values()) o.abort.abort();
+      schedule();
+    });
+    session = s;
+  }
+
+  async function own(taskId: string): Promise<void> {
+    const abort = new AbortController();
+    const done = (async () => {
+      try {
+        await recordEvent(taskId, 'info', `Replicator ${id} took the task`);
+        await superviseTask({ taskId, signal: abort.signal, log });
+      } catch (e) {
+        log(`task ${taskId} stopped with ${(e as Error).message}`);
+      } finally {
+        owned.delete(taskId);
+        await session?.unlock(taskId).catch(() => undefined);
+        schedule();
+      }
+    })();
+    owned.set(taskId, { abort, done });
+  }
+
+  /** settles a task nobody runs: Paused, Ended (Finished) or Released */
+  async function settle(taskId: string, desired: string): Promise<void> {
+    if (desired === 'Released') {
+      await release(taskId);
+      return;
+    }
+    const status = desired === 'Paused' ? TaskStatus.Paused : TaskStatus.Finished;
+    await setStatus(taskId, status);
+    await recordEvent(taskId, 'info', desired === 'Paused' ? 'Task Paused' : 'Task ended');
+  }
+
+  async function release(taskId: string): Promise<void> {
+    const ctx = await loadTaskContext(taskId);
+    const dropped: string[] = [];
+    if (ctx.sourceEngine.stream) dropped.push(...(await ctx.sourceEngine.stream.cleanup(ctx.source, { taskId })));
+    dropped.push(...(await ctx.targetEngine.writer.cleanup(ctx.target, { taskId, originName: originFor(taskId) })));
+    log(`released ${taskId}: dropped ${dropped.join(', ') || 'nothing'}`);
+    await db().task.delete({ where: { id: taskId } });
+  }
+
+  async function reconcile(): Promise<void> {
+    if (stopping) return;
+    if (!session) {
+      try {
+        await connectSession();
+      } catch (e) {
+        log(`cannot open the metadata session: ${(e as Error).message}`);
+        return;
+      }
+    }
+    const s = session as MetaSession;
+    // stop what should not run any more
+    const mine = owned.size ? await db().task.findMany({ where: { id: { in: [...owned.keys()] } }, select: { id: true, desiredState: true } }) : [];
+    const gone = new Set(owned.keys());
+    for (const t of mine) {
+      gone.delete(t.id);
+      if (t.desiredState !== 'Running') owned.get(t.id)?.abort.abort();
+    }
+    for (const taskId of gone) owned.get(taskId)?.abort.abort();
+
+    const tasks = await db().task.findMany({
+      where: {
+        OR: [
+          { desiredState: 'Running' },
+          { desiredState: 'Paused', status: { not: TaskStatus.Paused } },
+          { desiredState: 'Ended', status: { not: TaskStatus.Finished } },
+          { desiredState: 'Released' },
+        ],
+      },
+      select: { id: true, desiredState: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const t of tasks) {
+      if (stopping) return;
+      if (owned.has(t.id)) continue;
+      if (!(await s.tryLock(t.id))) continue; // another replicator has it
+      if (t.desiredState === 'Running') {
+        await own(t.id);
+        continue;
+      }
+      try {
+        await settle(t.id, t.desiredState);
+      } catch (e) {
+        log(`task ${t.id}: ${(e as Error).message}`);
+        await recordEvent(t.id, 'error', `${t.desiredState === 'Released' ? 'Release' : 'Stop'} failed: ${(e as Error).message}`).catch(() => undefined);
+      } finally {
+        await s.unlock(t.id).catch(() => undefined);
+      }
+    }
+  }
+
+  // pause, end and release of a running task: its runner stops first, then the task settles
+  const settleAfterStop = setInterval(schedule, opts.pollMs ?? 2_000);
+  settleAfterStop.unref();
+  timer = setInterval(() => void pruneMetrics(config.metricsRetentionHours).catch(() => undefined), 3_600_000);
+  timer.unref();
+  await connectSession();
+  schedule();
+  log('started');
+
+  return {
+    id,
+    async stop() {
+      stopping = true;
+      clearInterval(settleAfterStop);
+      if (timer) clearInterval(timer);
+      await reconciling;
+      for (const o of owned.values()) o.abort.abort();
+      await Promise.all([...owned.values()].map((o) => o.done));
+      await session?.close();
+      log('stopped');
+    },
+  };
+}

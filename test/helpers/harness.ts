@@ -1,0 +1,139 @@
+// An end-to-end harness: a metadata PostgreSQL with the migrations applied, real source and
+// target servers, tasks created through the services, and replicators run in-process or as
+// child processes (which tests may kill -9).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startPgServer, waitFor, type PgServer, type PgVersion } from './pg';
+
+process.env.DTS_SECRET_KEY ??= 'test-secret-key';
+
+export interface Harness {
+  meta: PgServer;
+  stop(): Promise<void>;
+}
+
+let metaServer: PgServer | null = null;
+
+/** starts (once per test file) the metadata database and points DATABASE_URL at it */
+export async function startMeta(): Promise<PgServer> {
+  if (metaServer) return metaServer;
+  metaServer = await startPgServer(18);
+  await metaServer.createDatabase('dts');
+  process.env.DATABASE_URL = metaServer.url('dts');
+  const { migrate } = await import('../../server/migrate');
+  await migrate();
+  return metaServer;
+}
+
+export async function stopMeta(): Promise<void> {
+  const { disconnectDb } = await import('../../server/db');
+  await disconnectDb();
+  await metaServer?.stop();
+  metaServer = null;
+}
+
+export interface Pair {
+  version: PgVersion;
+  source: PgServer;
+  target: PgServer;
+  stop(): Promise<void>;
+}
+
+export async function startPair(version: PgVersion): Promise<Pair> {
+  const [source, target] = await Promise.all([startPgServer(version), startPgServer(version)]);
+  return {
+    version,
+    source,
+    target,
+    stop: async () => {
+      await Promise.all([source.stop(), target.stop()]);
+    },
+  };
+}
+
+export interface TaskOptions {
+  name?: string;
+  syncTypes?: { schema: boolean; full: boolean; incremental: boolean };
+  objects: unknown;
+  settings?: Record<string, unknown>;
+}
+
+/** creates a task through the create-task service between two databases of a pair */
+export async function createTask(pair: Pair, srcDb: string, dstDb: string, o: TaskOptions): Promise<string> {
+  const { createTask: create } = await import('../../server/services/create-task');
+  const ep = (s: PgServer, database: string) => ({ engine: 'postgres', host: '127.0.0.1', port: s.port, database, user: 'postgres', password: 'test-super-pw' });
+  const t = await create({
+    name: o.name ?? 'test task',
+    source: ep(pair.source, srcDb),
+    destination: ep(pair.target, dstDb),
+    syncTypes: o.syncTypes ?? { schema: true, full: true, incremental: true },
+    objects: o.objects,
+    settings: { retryConnectionMinutes: 10, retryOtherMinutes: 2, ...o.settings },
+  });
+  return t.id;
+}
+
+/** sets the desired state the way the start/pause services do, without a precheck */
+export async function setDesired(taskId: string, desiredState: 'Running' | 'Paused' | 'Ended' | 'Released'): Promise<void> {
+  const { db } = await import('../../server/db');
+  await db().task.update({ where: { id: taskId }, data: { desiredState } });
+  await db().$executeRawUnsafe(`SELECT pg_notify('dts_tasks', $1)`, taskId);
+}
+
+export async function taskRow(taskId: string) {
+  const { db } = await import('../../server/db');
+  return db().task.findUnique({ where: { id: taskId } });
+}
+
+export async function waitStatus(taskId: string, status: string, timeoutMs = 90_000): Promise<void> {
+  let last = '';
+  await waitFor(
+    `task ${taskId} to be ${status}`,
+    async () => {
+      const t = await taskRow(taskId);
+      last = `${t?.status} ${t?.statusReason ?? ''}`;
+      if (t?.status === 'Failed' && status !== 'Failed') throw new Error(`task failed: ${t.statusReason}`);
+      return t?.status === status;
+    },
+    timeoutMs,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message} (last: ${last})`);
+  });
+}
+
+/** waits until the target has applied everything the source has committed so far */
+export async function waitCaughtUp(pair: Pair, srcDb: string, taskId: string, timeoutMs = 90_000): Promise<void> {
+  const lsn = (await pair.source.query<{ l: string }>(srcDb, 'SELECT pg_current_wal_lsn()::text AS l'))[0].l;
+  await waitFor(
+    `task ${taskId} to apply up to ${lsn}`,
+    async () => {
+      const r = await pair.target.query<{ ok: boolean }>(
+        'postgres',
+        `SELECT pg_replication_origin_progress($1, true) >= $2::pg_lsn AS ok`,
+        [`dts_origin_${taskId}`, lsn],
+      );
+      return r[0]?.ok;
+    },
+    timeoutMs,
+  );
+}
+
+/** a replicator as a child process, as `npm run replicator` runs it */
+export function spawnReplicator(): ChildProcess {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/replicator/cli.ts')], {
+    cwd: root,
+    env: { ...process.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (b: Buffer) => process.env.DTS_TEST_VERBOSE && process.stdout.write(`  [child] ${b}`));
+  child.stderr?.on('data', (b: Buffer) => process.stdout.write(`  [child err] ${b}`));
+  return child;
+}
+
+export async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
