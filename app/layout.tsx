@@ -1,0 +1,15 @@
+import type { ReactNode } from 'react';
+import { TrpcProvider } from '../components/trpc-provider';
+import './globals.css';
+
+export const metadata = { title: 'Data Transmission Service', description: 'Data synchronization tasks' };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="bg-gray-50 text-gray-900 antialiased">
+        <TrpcProvider>{children}</TrpcProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,5 @@
+import { Console } from '../components/console';
+
+export default function HomePage() {
+  return <Console />;
+}

@@ -1,0 +1,112 @@
+// Entry of the dts CLI: dispatches `dts <group> <command>`, prints the result as JSON on stdout,
+// and errors as a message on stderr with a non-zero exit code.
+import { bool, flag, flags, parseArgs, positional, readJson, requireFlag, type Args } from './args';
+import { baseUrl, CliError, createClient, describeError, type Client } from './client';
+import { precheckCommand, taskCommand } from './tasks';
+
+export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKEN; output is JSON)
+
+  login --user <name> --password <pw> [--name <token name>]   print a new API token
+  whoami
+  token create <name> | token list | token revoke <id>
+  user create <name> --password <pw> [--role operator|admin] | user set-password <name> --password <pw> | user list
+
+  endpoint test (--file <endpoint.json> | --task <id>) [--side source|destination]
+  endpoint introspect (--file <endpoint.json> | --task <id> [--side source|destination]) [--schema <s>]...
+
+  task create <task.json>
+  task configure <id> <changes.json>
+  task list [--status <status>] [--search <text>] [--limit <n>] [--cursor <id>]
+  task get <id>
+  task precheck <id> [--ignore-warnings] [--no-wait] [--timeout <s>]
+  task start|pause|end|release <id>
+  task wait <id> --status <status> [--timeout <s>] [--interval <s>]
+  task events <id> [--after <event id>] [--before <event id>] [--limit <n>] [--level info|warn|error]
+  task metrics <id> [--since 1h | --from <iso> --to <iso>] [--limit <n>]
+  precheck get <id> [--run <run id>]
+  precheck ignore <id> [--key <item key>]...
+  metrics                                   Prometheus text of /api/metrics
+
+exit codes: 0 ok, 1 error (or the task became Failed), 2 usage, 3 timeout
+`;
+
+function endpointRef(args: Args) {
+  const side = (flag(args, 'side') ?? 'source') as 'source' | 'destination';
+  if (side !== 'source' && side !== 'destination') throw new CliError('--side must be source or destination', 2);
+  const task = flag(args, 'task');
+  if (task) return { taskId: task, side };
+  const file = flag(args, 'file');
+  if (!file) throw new CliError('give --file <endpoint.json> or --task <id>', 2);
+  return { endpoint: readJson(file) as never, side };
+}
+
+async function run(client: Client, group: string, cmd: string | undefined, args: Args): Promise<unknown> {
+  const sub = cmd ?? '';
+  switch (group) {
+    case 'login':
+      return client.auth.issueToken.mutate({
+        username: requireFlag(args, 'user'),
+        password: flag(args, 'password') ?? process.env.DTS_PASSWORD ?? '',
+        name: flag(args, 'name') ?? 'cli',
+      });
+    case 'whoami':
+      return client.auth.me.query();
+    case 'token':
+      if (sub === 'create') return client.auth.createToken.mutate({ name: positional(args, 0, 'token name') });
+      if (sub === 'list') return client.auth.listTokens.query();
+      if (sub === 'revoke') return client.auth.revokeToken.mutate({ id: Number(positional(args, 0, 'token id')) });
+      break;
+    case 'user':
+      if (sub === 'create') {
+        return client.auth.createUser.mutate({ username: positional(args, 0, 'user name'), password: requireFlag(args, 'password'), role: (flag(args, 'role') ?? 'operator') as 'operator' | 'admin' });
+      }
+      if (sub === 'set-password') return client.auth.setPassword.mutate({ username: positional(args, 0, 'user name'), password: requireFlag(args, 'password') });
+      if (sub === 'list') return client.auth.listUsers.query();
+      break;
+    case 'endpoint':
+      if (sub === 'test') return client.endpoints.testConnectivity.mutate(endpointRef(args));
+      if (sub === 'introspect') {
+        const schemas = flags(args, 'schema');
+        return client.endpoints.introspect.mutate({ ref: endpointRef(args), ...(schemas.length ? { schemas } : {}) });
+      }
+      break;
+    case 'task':
+      return taskCommand(client, sub, args);
+    case 'precheck':
+      return precheckCommand(client, sub, args);
+    case 'metrics': {
+      const res = await fetch(`${baseUrl()}/api/metrics`, { headers: { authorization: `Bearer ${process.env.DTS_TOKEN ?? ''}` } });
+      const text = await res.text();
+      if (!res.ok) throw new CliError(`GET /api/metrics: ${res.status} ${text.trim()}`);
+      return { text };
+    }
+  }
+  throw new CliError(`unknown command: ${[group, cmd].filter(Boolean).join(' ')}\n\n${USAGE}`, 2);
+}
+
+const GROUPS_WITH_SUBCOMMANDS = new Set(['token', 'user', 'endpoint', 'task', 'precheck']);
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const [group, ...rest] = args.positionals;
+    if (!group || group === 'help' || bool(args, 'help')) {
+      process.stdout.write(USAGE);
+      return group ? 0 : 2;
+    }
+    const cmd = GROUPS_WITH_SUBCOMMANDS.has(group) ? rest.shift() : undefined;
+    const result = await run(createClient(), group, cmd, { ...args, positionals: rest });
+    if (group === 'metrics' && result && typeof result === 'object' && 'text' in result) {
+      process.stdout.write(String(result.text));
+    } else {
+      process.stdout.write(`${JSON.stringify(result, null, bool(args, 'compact') ? undefined : 2)}\n`);
+    }
+    return 0;
+  } catch (e) {
+    const { message, exitCode, details, output } = describeError(e);
+    if (output !== undefined) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    process.stderr.write(`dts: ${message}\n`);
+    if (Object.values(details).some((v) => v !== null && v !== undefined)) process.stderr.write(`${JSON.stringify({ error: { message, ...details } })}\n`);
+    return exitCode;
+  }
+}

@@ -1,0 +1,17 @@
+// The API: every router, and the type the clients (console, CLI) are checked against.
+import { authRouter } from './routers/auth';
+import { endpointsRouter } from './routers/endpoints';
+import { eventsRouter, metricsRouter } from './routers/metrics';
+import { tasksRouter } from './routers/tasks';
+import { createCallerFactory, router } from './trpc';
+
+export const appRouter = router({
+  auth: authRouter,
+  endpoints: endpointsRouter,
+  tasks: tasksRouter,
+  metrics: metricsRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

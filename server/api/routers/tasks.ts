@@ -1,0 +1,55 @@
+// Tasks: create, configure, list, get, precheck, start, pause, end, release.
+import { z } from 'zod';
+import { createTask } from '../../services/create-task';
+import { endTask } from '../../services/end-task';
+import { getTask } from '../../services/get-task';
+import { listTasks, listTasksInput } from '../../services/list-tasks';
+import { pauseTask } from '../../services/pause-task';
+import { releaseTask } from '../../services/release-task';
+import { getPrecheckRun, ignorePrecheckWarnings, startPrecheck } from '../../services/run-precheck';
+import { startTask } from '../../services/start-task';
+import { taskDefinition } from '../../services/task-config';
+import { precheckRunView, taskDetailView, taskSummaryView } from '../../services/task-view';
+import { taskUpdate, updateTask } from '../../services/update-task';
+import { protectedProcedure, router } from '../trpc';
+
+const taskId = z.object({ id: z.string().min(1).max(64) });
+const desiredStateView = z.object({ id: z.string(), status: z.string(), desiredState: z.enum(['Stopped', 'Running', 'Paused', 'Ended', 'Released']) });
+
+export const tasksRouter = router({
+  create: protectedProcedure.input(taskDefinition).output(taskDetailView).mutation(({ input }) => createTask(input)),
+
+  configure: protectedProcedure.input(taskUpdate).output(taskDetailView).mutation(({ input }) => updateTask(input)),
+
+  list: protectedProcedure
+    .input(listTasksInput.optional())
+    .output(z.object({ items: z.array(taskSummaryView), nextCursor: z.string().nullable() }))
+    .query(({ input }) => listTasks(input ?? {})),
+
+  get: protectedProcedure.input(taskId).output(taskDetailView).query(({ input }) => getTask(input.id)),
+
+  /** starts a precheck in the background and returns its run id at once */
+  precheck: protectedProcedure
+    .input(taskId.extend({ ignoreWarnings: z.boolean().default(false) }))
+    .output(z.object({ runId: z.number() }))
+    .mutation(async ({ input }) => {
+      const { runId } = await startPrecheck(input.id, { ignoreWarnings: input.ignoreWarnings });
+      return { runId };
+    }),
+
+  precheckRun: protectedProcedure
+    .input(taskId.extend({ runId: z.number().int().optional() }))
+    .output(precheckRunView)
+    .query(({ input }) => getPrecheckRun(input.id, input.runId)),
+
+  /** ignores warning items of the latest precheck (all of them, or those keys) */
+  ignorePrecheckWarnings: protectedProcedure
+    .input(taskId.extend({ keys: z.array(z.string().min(1)).optional() }))
+    .output(precheckRunView)
+    .mutation(({ input }) => ignorePrecheckWarnings(input.id, input.keys)),
+
+  start: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => startTask(input.id)),
+  pause: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => pauseTask(input.id)),
+  end: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => endTask(input.id)),
+  release: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => releaseTask(input.id)),
+});

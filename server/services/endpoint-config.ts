@@ -1,0 +1,57 @@
+// Endpoint rows <-> engine ConnectionConfigs. Passwords are decrypted here, just before use,
+// and never leave the server.
+import type { Endpoint } from '../generated/prisma/client';
+import type { ConnectionConfig } from '../engines/types';
+import { decryptSecret, encryptSecret } from '../crypto';
+import type { EndpointInput } from './task-config';
+
+export type EndpointSide = 'source' | 'destination';
+
+export function endpointOptions(input: Pick<EndpointInput, 'ssl'>): { ssl?: EndpointInput['ssl'] } {
+  return input.ssl ? { ssl: input.ssl } : {};
+}
+
+/** The columns of an Endpoint row for an endpoint definition, with the password encrypted. */
+export function endpointData(input: EndpointInput) {
+  return {
+    engine: input.engine,
+    host: input.host,
+    port: input.port,
+    database: input.database,
+    user: input.user,
+    passwordEnc: encryptSecret(input.password),
+    options: endpointOptions(input),
+  };
+}
+
+export function inputToConnection(input: EndpointInput, connectTimeoutMs = 10_000): ConnectionConfig {
+  return {
+    engine: input.engine,
+    host: input.host,
+    port: input.port,
+    database: input.database,
+    user: input.user,
+    password: input.password,
+    ...(input.ssl ? { ssl: input.ssl } : {}),
+    connectTimeoutMs,
+  };
+}
+
+export function endpointToConnection(e: Endpoint, connectTimeoutMs = 10_000): ConnectionConfig {
+  const options = (e.options ?? {}) as { ssl?: ConnectionConfig['ssl']; sslRootCert?: string };
+  return {
+    engine: e.engine,
+    host: e.host,
+    port: e.port,
+    database: e.database,
+    user: e.user,
+    password: decryptSecret(e.passwordEnc),
+    ...(options.ssl ? { ssl: options.ssl } : {}),
+    ...(options.sslRootCert ? { sslRootCert: options.sslRootCert } : {}),
+    connectTimeoutMs,
+  };
+}
+
+export function describeEndpoint(side: EndpointSide, c: Pick<ConnectionConfig, 'host' | 'port' | 'database'>): string {
+  return `${side === 'source' ? 'Source' : 'Destination'} database ${c.host}:${c.port}/${c.database}`;
+}

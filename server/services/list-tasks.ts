@@ -1,0 +1,42 @@
+// The task list: newest first, optionally filtered by status or a name/id search, paged by
+// cursor (the last id of the previous page).
+import { z } from 'zod';
+import { db } from '../db';
+import type { MetricSample, Prisma } from '../generated/prisma/client';
+import { toTaskSummaryView, type TaskSummaryView } from './task-view';
+
+export const listTasksInput = z.object({
+  status: z.string().optional(),
+  search: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+  cursor: z.string().optional(),
+});
+export type ListTasksInput = z.input<typeof listTasksInput>;
+
+export async function latestMetrics(taskIds: string[]): Promise<Map<string, MetricSample>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<MetricSample[]>`
+    SELECT DISTINCT ON ("taskId") * FROM "MetricSample" WHERE "taskId" = ANY(${taskIds}) ORDER BY "taskId", at DESC, id DESC`;
+  return new Map(rows.map((r) => [r.taskId, r]));
+}
+
+export async function listTasks(input: ListTasksInput = {}): Promise<{ items: TaskSummaryView[]; nextCursor: string | null }> {
+  const q = listTasksInput.parse(input);
+  const where: Prisma.TaskWhereInput = {
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.search ? { OR: [{ name: { contains: q.search, mode: 'insensitive' } }, { id: { contains: q.search.toLowerCase() } }] } : {}),
+  };
+  const tasks = await db().task.findMany({
+    where,
+    include: { source: true, dest: true },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: q.limit + 1,
+    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+  });
+  const page = tasks.slice(0, q.limit);
+  const metrics = await latestMetrics(page.map((t) => t.id));
+  return {
+    items: page.map((t) => toTaskSummaryView(t, metrics.get(t.id) ?? null)),
+    nextCursor: tasks.length > q.limit ? page[page.length - 1].id : null,
+  };
+}

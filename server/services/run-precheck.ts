@@ -1,0 +1,149 @@
+// Precheck: the task turns Prechecking and a PrecheckRun is created at once; the checks run in
+// the background and write each item as it arrives. At the end the run is passed or failed and
+// the task Not Started or Precheck Failed. A crash is recorded as a failed item with its cause.
+import { db } from '../db';
+import { AppError, conflict, notFound, precondition } from '../errors';
+import { engineFor, mappingsFor } from './engines';
+import type { ConnectionConfig, EngineModule, PrecheckItem, TableMapping } from '../engines/types';
+import { TaskStatus } from '../task-status';
+import { describeEndpoint, endpointToConnection, type EndpointSide } from './endpoint-config';
+import { notifyReplicator } from './notify-replicator';
+import { objectSelection, taskSettings } from './task-config';
+import { inTransaction, lockTask } from './task-lock';
+import { toPrecheckRunView, type PrecheckRunView } from './task-view';
+
+const PRECHECKABLE: string[] = [TaskStatus.NotStarted, TaskStatus.PrecheckFailed];
+/** a run still "running" after this long was cut off by a console restart; a new one may start */
+export const PRECHECK_STALE_MS = 15 * 60_000;
+
+export interface StartedPrecheck {
+  runId: number;
+  /** settles when the background run has finished (it never rejects) */
+  done: Promise<void>;
+}
+
+export async function startPrecheck(taskId: string, opts: { ignoreWarnings?: boolean } = {}): Promise<StartedPrecheck> {
+  const runId = await inTransaction(async (tx) => {
+    const t = await lockTask(tx, taskId);
+    if (t.status === TaskStatus.Prechecking) {
+      const last = await tx.precheckRun.findFirst({ where: { taskId }, orderBy: { id: 'desc' } });
+      if (last?.state === 'running' && Date.now() - last.startedAt.getTime() < PRECHECK_STALE_MS) throw conflict(`Task ${taskId} is already Prechecking`);
+      if (last?.state === 'running') {
+        await tx.precheckRun.update({ where: { id: last.id }, data: { state: 'failed', finishedAt: new Date() } });
+        await tx.precheckItem.create({ data: { runId: last.id, key: 'precheck.error', name: 'Run the precheck', result: 'fail', cause: 'The precheck was interrupted (the console stopped while it ran)' } });
+      }
+      t.status = TaskStatus.PrecheckFailed;
+    }
+    if (!PRECHECKABLE.includes(t.status) || t.desiredState !== 'Stopped') {
+      throw precondition(`Task ${taskId} is ${t.status}; a precheck runs only before the task starts`);
+    }
+    await tx.task.update({ where: { id: taskId }, data: { status: TaskStatus.Prechecking, statusReason: null } });
+    const run = await tx.precheckRun.create({ data: { taskId, state: 'running' } });
+    return run.id;
+  });
+  const done = execute(taskId, runId, opts.ignoreWarnings ?? false).catch((e) => {
+    console.error(`precheck ${runId} of task ${taskId} could not record its result: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  return { runId, done };
+}
+
+async function writeItem(runId: number, item: PrecheckItem, ignoreWarnings: boolean): Promise<void> {
+  const data = { name: item.name, result: item.result, cause: item.cause ?? null, fix: item.fix ?? null, ignored: ignoreWarnings && item.result === 'warn' };
+  await db().precheckItem.upsert({ where: { runId_key: { runId, key: item.key } }, create: { runId, key: item.key, ...data }, update: data });
+}
+
+async function checkConnectivity(engine: EngineModule, side: EndpointSide, cfg: ConnectionConfig): Promise<PrecheckItem> {
+  const key = `${side === 'source' ? 'source' : 'target'}.connectivity`;
+  // same key and name as the engine's own connectivity item, which replaces this one when it runs
+  const name = `${side === 'source' ? 'Source' : 'Destination'} Database Connectivity`;
+  try {
+    const r = await engine.introspector.testConnection(cfg);
+    if (r.ok) return { key, name, result: 'pass' };
+    return { key, name, result: 'fail', cause: `${describeEndpoint(side, cfg)}: ${r.error ?? 'the connection failed'}`, fix: 'Check the host, port, database, account and password, and that the server accepts connections from DTS.' };
+  } catch (e) {
+    return { key, name, result: 'fail', cause: `${describeEndpoint(side, cfg)}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+async function execute(taskId: string, runId: number, ignoreWarnings: boolean): Promise<void> {
+  let failed = false;
+  const record = async (item: PrecheckItem) => {
+    if (item.result === 'fail') failed = true;
+    await writeItem(runId, item, ignoreWarnings);
+  };
+  let crash: string | null = null;
+  try {
+    const task = await db().task.findUnique({ where: { id: taskId }, include: { source: true, dest: true } });
+    if (!task) throw notFound(`Task ${taskId}`);
+    const source = endpointToConnection(task.source);
+    const target = endpointToConnection(task.dest);
+    const sourceEngine = await engineFor(source.engine);
+    const targetEngine = await engineFor(target.engine);
+    const connectivity = await Promise.all([checkConnectivity(sourceEngine, 'source', source), checkConnectivity(targetEngine, 'destination', target)]);
+    for (const item of connectivity) await record(item);
+    if (!failed) {
+      const selection = objectSelection.parse(task.objects);
+      const settings = taskSettings.parse(task.settings);
+      const catalog = await sourceEngine.introspector.introspect(source, { schemas: selection.schemas.map((s) => s.name) });
+      let mappings: TableMapping[] | null = null;
+      try {
+        mappings = await mappingsFor(catalog, selection);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        await record({ key: 'objects.selection', name: 'Check the selected objects', result: 'fail', cause: e.message, fix: 'Change the selected objects and run the precheck again.' });
+      }
+      if (mappings) {
+        const items = sourceEngine.prechecker.precheck({
+          source,
+          target,
+          taskId,
+          mappings,
+          syncTypes: { schema: task.syncSchema, full: task.syncFull, incremental: task.syncIncremental },
+          conflictingTables: settings.conflictingTables,
+        });
+        for await (const item of items) await record(item);
+      }
+    }
+  } catch (e) {
+    crash = e instanceof Error ? e.message : String(e);
+    failed = true;
+    await writeItem(runId, { key: 'precheck.error', name: 'Run the precheck', result: 'fail', cause: crash, fix: 'Fix the cause and run the precheck again.' }, false).catch(() => undefined);
+  }
+  const state = failed ? 'failed' : 'passed';
+  await db().$transaction([
+    db().precheckRun.update({ where: { id: runId }, data: { state, finishedAt: new Date() } }),
+    db().task.updateMany({
+      where: { id: taskId, status: TaskStatus.Prechecking },
+      data: { status: failed ? TaskStatus.PrecheckFailed : TaskStatus.NotStarted, statusReason: crash ?? (failed ? 'The precheck failed' : null) },
+    }),
+  ]);
+  await notifyReplicator(taskId).catch(() => undefined);
+}
+
+/** Ignores warning items of the latest precheck run (all of them, or those with the given keys). */
+export async function ignorePrecheckWarnings(taskId: string, keys?: string[]): Promise<PrecheckRunView> {
+  const run = await db().precheckRun.findFirst({ where: { taskId }, orderBy: { id: 'desc' }, include: { items: true } });
+  if (!run) throw precondition(`Task ${taskId} has no precheck run`);
+  if (run.state === 'running') throw precondition(`The precheck of task ${taskId} is still running`);
+  if (run.state === 'outdated') throw precondition(`The configuration of task ${taskId} changed after its last precheck; run the precheck again`);
+  const chosen = keys?.length ? run.items.filter((i) => keys.includes(i.key)) : run.items.filter((i) => i.result === 'warn');
+  if (keys?.length) {
+    const unknown = keys.filter((k) => !run.items.some((i) => i.key === k));
+    if (unknown.length) throw notFound(`Precheck item ${unknown.join(', ')}`);
+    const notWarn = chosen.filter((i) => i.result !== 'warn');
+    if (notWarn.length) throw precondition(`Only warning items can be ignored; ${notWarn.map((i) => `"${i.name}" is ${i.result}`).join(', ')}`);
+  }
+  await db().precheckItem.updateMany({ where: { id: { in: chosen.map((i) => i.id) } }, data: { ignored: true } });
+  const updated = await db().precheckRun.findUniqueOrThrow({ where: { id: run.id }, include: { items: { orderBy: { id: 'asc' } } } });
+  return toPrecheckRunView(updated);
+}
+
+export async function getPrecheckRun(taskId: string, runId?: number): Promise<PrecheckRunView> {
+  const run = await db().precheckRun.findFirst({
+    where: { taskId, ...(runId !== undefined ? { id: runId } : {}) },
+    orderBy: { id: 'desc' },
+    include: { items: { orderBy: { id: 'asc' } } },
+  });
+  if (!run) throw notFound(runId !== undefined ? `Precheck run ${runId} of task ${taskId}` : `A precheck run of task ${taskId}`);
+  return toPrecheckRunView(run);
+}

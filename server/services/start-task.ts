@@ -1,0 +1,25 @@
+// Start Task: a new task needs its latest precheck passed at 100% (every item passed, or a
+// warning ignored); a Paused, Failed or Retrying task resumes without a new precheck.
+import { conflict, precondition } from '../errors';
+import { TaskStatus } from '../task-status';
+import { checkNotGone, setDesiredState, type DesiredStateResult } from './set-desired-state';
+import { precheckStats } from './task-view';
+
+const RESUMABLE: string[] = [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.Retrying];
+
+export async function startTask(id: string): Promise<DesiredStateResult> {
+  return setDesiredState(id, 'Running', async (t, tx) => {
+    checkNotGone(t, 'started');
+    if (t.desiredState === 'Ended') throw precondition(`Task ${id} has been ended; an ended task cannot be started`);
+    if (RESUMABLE.includes(t.status)) return;
+    if (t.status === TaskStatus.Prechecking) throw precondition(`Task ${id} is Prechecking; wait until the precheck is complete`);
+    if (t.desiredState === 'Running') throw conflict(`Task ${id} is already ${t.status === TaskStatus.NotStarted ? 'starting' : t.status}`);
+    const run = await tx.precheckRun.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' }, include: { items: true } });
+    if (!run || run.state === 'outdated') throw precondition(`Task ${id} must pass a precheck before it can be started`);
+    if (run.state !== 'passed') throw precondition(`Task ${id} did not pass the precheck; fix the failed items and run the precheck again`);
+    const stats = precheckStats(run.items);
+    if (stats.successRate < 100) {
+      throw precondition(`The precheck success rate of task ${id} is ${stats.successRate}%; ignore the warning items or fix them and run the precheck again`);
+    }
+  });
+}

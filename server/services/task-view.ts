@@ -1,0 +1,204 @@
+// What the API returns about tasks: zod schemas (used as tRPC output validators, which also
+// strip anything not listed, such as Endpoint.passwordEnc) and the mappers from Prisma rows.
+import { z } from 'zod';
+import type { Endpoint, MetricSample, PrecheckItem, PrecheckRun, TableProgress, Task, TaskEvent } from '../generated/prisma/client';
+import { objectSelection, taskSettings } from './task-config';
+
+export const endpointView = z.object({
+  id: z.number(),
+  engine: z.enum(['postgres', 'mysql', 'mongodb', 'sqlserver']),
+  host: z.string(),
+  port: z.number(),
+  database: z.string(),
+  user: z.string(),
+  ssl: z.enum(['disable', 'require', 'verify-full']).nullable(),
+  hasPassword: z.boolean(),
+});
+
+export const metricView = z.object({
+  at: z.date(),
+  latencyMs: z.number().nullable(),
+  rps: z.number(),
+  bps: z.number(),
+  rowsApplied: z.number(),
+  bytesApplied: z.number(),
+});
+
+export const precheckItemView = z.object({
+  id: z.number(),
+  key: z.string(),
+  name: z.string(),
+  result: z.enum(['pass', 'warn', 'fail']),
+  cause: z.string().nullable(),
+  fix: z.string().nullable(),
+  ignored: z.boolean(),
+});
+
+export const precheckRunView = z.object({
+  id: z.number(),
+  taskId: z.string(),
+  state: z.string(),
+  startedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  total: z.number(),
+  passed: z.number(),
+  warnings: z.number(),
+  failed: z.number(),
+  ignored: z.number(),
+  /** (pass + ignored warn) / total, 0..100, rounded down */
+  successRate: z.number(),
+  items: z.array(precheckItemView),
+});
+
+export const tableProgressView = z.object({
+  sourceSchema: z.string(),
+  sourceTable: z.string(),
+  targetSchema: z.string(),
+  targetTable: z.string(),
+  phase: z.string(),
+  rowsDone: z.number(),
+  rowsEstimated: z.number(),
+  bytesDone: z.number(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+});
+
+export const eventView = z.object({
+  id: z.number(),
+  taskId: z.string(),
+  level: z.string(),
+  message: z.string(),
+  createdAt: z.date(),
+});
+
+export const taskSummaryView = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  statusReason: z.string().nullable(),
+  desiredState: z.enum(['Stopped', 'Running', 'Paused', 'Ended', 'Released']),
+  topology: z.enum(['OneWay', 'TwoWay', 'Reverse']),
+  stage: z.string(),
+  syncTypes: z.object({ schema: z.boolean(), full: z.boolean(), incremental: z.boolean() }),
+  source: endpointView,
+  destination: endpointView,
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  startedAt: z.date().nullable(),
+  latest: metricView.nullable(),
+});
+
+export const taskDetailView = taskSummaryView.extend({
+  objects: objectSelection,
+  settings: taskSettings,
+  checkpoint: z.string().nullable(),
+  retryingSince: z.date().nullable(),
+  retryKind: z.string().nullable(),
+  peerTaskId: z.string().nullable(),
+  tables: z.array(tableProgressView),
+  precheck: precheckRunView.nullable(),
+  events: z.array(eventView),
+});
+
+export type EndpointView = z.infer<typeof endpointView>;
+export type MetricView = z.infer<typeof metricView>;
+export type PrecheckRunView = z.infer<typeof precheckRunView>;
+export type TaskSummaryView = z.infer<typeof taskSummaryView>;
+export type TaskDetailView = z.infer<typeof taskDetailView>;
+export type EventView = z.infer<typeof eventView>;
+
+const sslOf = (options: unknown): EndpointView['ssl'] => {
+  const ssl = options && typeof options === 'object' ? (options as { ssl?: unknown }).ssl : undefined;
+  return ssl === 'disable' || ssl === 'require' || ssl === 'verify-full' ? ssl : null;
+};
+
+export function toEndpointView(e: Endpoint): EndpointView {
+  return { id: e.id, engine: e.engine, host: e.host, port: e.port, database: e.database, user: e.user, ssl: sslOf(e.options), hasPassword: e.passwordEnc.length > 0 };
+}
+
+export function toMetricView(m: MetricSample): MetricView {
+  return { at: m.at, latencyMs: m.latencyMs, rps: m.rps, bps: m.bps, rowsApplied: Number(m.rowsApplied), bytesApplied: Number(m.bytesApplied) };
+}
+
+export function toEventView(e: TaskEvent): EventView {
+  return { id: Number(e.id), taskId: e.taskId, level: e.level, message: e.message, createdAt: e.createdAt };
+}
+
+export function toTableProgressView(t: TableProgress): z.infer<typeof tableProgressView> {
+  return {
+    sourceSchema: t.sourceSchema,
+    sourceTable: t.sourceTable,
+    targetSchema: t.targetSchema,
+    targetTable: t.targetTable,
+    phase: t.phase,
+    rowsDone: Number(t.rowsDone),
+    rowsEstimated: Number(t.rowsEstimated),
+    bytesDone: Number(t.bytesDone),
+    startedAt: t.startedAt,
+    finishedAt: t.finishedAt,
+  };
+}
+
+const asResult = (r: string): 'pass' | 'warn' | 'fail' => (r === 'pass' || r === 'warn' ? r : 'fail');
+
+/** Success rate as the console shows it: passed items plus ignored warnings over all items. */
+export function precheckStats(items: Array<Pick<PrecheckItem, 'result' | 'ignored'>>): { total: number; passed: number; warnings: number; failed: number; ignored: number; successRate: number } {
+  const total = items.length;
+  const passed = items.filter((i) => i.result === 'pass').length;
+  const warnings = items.filter((i) => i.result === 'warn').length;
+  const ignored = items.filter((i) => i.result === 'warn' && i.ignored).length;
+  const failed = total - passed - warnings;
+  const successRate = total === 0 ? 0 : Math.floor(((passed + ignored) * 100) / total);
+  return { total, passed, warnings, failed, ignored, successRate };
+}
+
+export function toPrecheckRunView(run: PrecheckRun & { items: PrecheckItem[] }): PrecheckRunView {
+  return {
+    id: run.id,
+    taskId: run.taskId,
+    state: run.state,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    ...precheckStats(run.items),
+    items: run.items.map((i) => ({ id: i.id, key: i.key, name: i.name, result: asResult(i.result), cause: i.cause, fix: i.fix, ignored: i.ignored })),
+  };
+}
+
+export type TaskWithEndpoints = Task & { source: Endpoint; dest: Endpoint };
+
+export function toTaskSummaryView(t: TaskWithEndpoints, latest: MetricSample | null): TaskSummaryView {
+  return {
+    id: t.id,
+    name: t.name,
+    status: t.status,
+    statusReason: t.statusReason,
+    desiredState: t.desiredState,
+    topology: t.topology,
+    stage: t.stage,
+    syncTypes: { schema: t.syncSchema, full: t.syncFull, incremental: t.syncIncremental },
+    source: toEndpointView(t.source),
+    destination: toEndpointView(t.dest),
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    startedAt: t.startedAt,
+    latest: latest ? toMetricView(latest) : null,
+  };
+}
+
+export function toTaskDetailView(
+  t: TaskWithEndpoints & { tables: TableProgress[] },
+  extra: { latest: MetricSample | null; precheck: (PrecheckRun & { items: PrecheckItem[] }) | null; events: TaskEvent[] },
+): TaskDetailView {
+  return {
+    ...toTaskSummaryView(t, extra.latest),
+    objects: objectSelection.parse(t.objects),
+    settings: taskSettings.parse(t.settings),
+    checkpoint: t.checkpoint,
+    retryingSince: t.retryingSince,
+    retryKind: t.retryKind,
+    peerTaskId: t.peerTaskId,
+    tables: t.tables.map(toTableProgressView),
+    precheck: extra.precheck ? toPrecheckRunView(extra.precheck) : null,
+    events: extra.events.map(toEventView),
+  };
+}

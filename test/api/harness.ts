@@ -1,0 +1,118 @@
+// A real metadata PostgreSQL, migrated, with the admin user, and the API mounted on a plain
+// node:http server (the same fetch handler the Next route handlers use).
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import superjson from 'superjson';
+import type { AppRouter } from '../../server/api/root';
+import { startPgServer, type PgServer } from '../helpers/pg';
+
+export const ADMIN_PASSWORD = 'admin-test-password-1';
+
+export interface ApiHarness {
+  url: string;
+  meta: PgServer;
+  dataDir: string;
+  /** an API token of the admin */
+  token: string;
+  client(opts?: { token?: string; cookie?: string; csrf?: string }): ReturnType<typeof createTRPCClient<AppRouter>>;
+  stop(): Promise<void>;
+}
+
+async function toNode(response: Response, res: http.ServerResponse): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((v, k) => {
+    if (k !== 'set-cookie') res.setHeader(k, v);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader('set-cookie', cookies);
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+export async function startApi(): Promise<ApiHarness> {
+  const meta = await startPgServer(18);
+  await meta.createDatabase('dts_meta');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dts-api-'));
+  process.env.DATABASE_URL = meta.url('dts_meta');
+  process.env.DTS_SECRET_KEY = 'api-test-secret-key';
+  process.env.DTS_DATA_DIR = dataDir;
+  process.env.DTS_ADMIN_PASSWORD = ADMIN_PASSWORD;
+  const { migrate } = await import('../../server/migrate');
+  await migrate();
+  const { ensureAdmin } = await import('../../server/services/bootstrap-admin');
+  await ensureAdmin(() => undefined);
+  const { handleApiRequest } = await import('../../server/api/http');
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        const request = incomingMessageToRequest(req, res, { maxBodySize: null });
+        const response = (await handleApiRequest(request)) ?? new Response('not found', { status: 404 });
+        await toNode(response, res);
+      } catch (e) {
+        res.statusCode = 500;
+        res.end(String(e));
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const client: ApiHarness['client'] = (opts = {}) =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${url}/api/trpc`,
+          transformer: superjson,
+          headers: () => ({
+            ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+            ...(opts.cookie ? { cookie: opts.cookie } : {}),
+            ...(opts.csrf ? { 'x-csrf-token': opts.csrf } : {}),
+          }),
+        }),
+      ],
+    });
+  const issued = await client().auth.issueToken.mutate({ username: 'admin', password: ADMIN_PASSWORD, name: 'tests' });
+  return {
+    url,
+    meta,
+    dataDir,
+    token: issued.token,
+    client,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const { disconnectDb } = await import('../../server/db');
+      await disconnectDb();
+      await meta.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The tRPC error code and field of a failed call; throws if the call succeeded. */
+export async function rejection(p: Promise<unknown>): Promise<{ code: string; field: string | null; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TRPCClientError) {
+      const data = (e.data ?? {}) as { code?: string; field?: string | null };
+      return { code: data.code ?? 'UNKNOWN', field: data.field ?? null, message: e.message };
+    }
+    throw e;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A task definition pointing at a server; passwords are distinctive so leaks are easy to find. */
+export function definition(overrides: Record<string, unknown> = {}, port = 5432) {
+  return {
+    name: 'orders sync',
+    source: { engine: 'postgres' as const, host: '127.0.0.1', port, database: 'src', user: 'postgres', password: 'S3cret-source-pw' },
+    destination: { engine: 'postgres' as const, host: '127.0.0.1', port, database: 'dst', user: 'postgres', password: 'S3cret-dest-pw' },
+    objects: { schemas: [{ name: 'public' }] },
+    ...overrides,
+  };
+}
