@@ -119,10 +119,6 @@ async function startWeb(): Promise<void> {
 }
 
 async function startReplicatorHere(): Promise<void> {
-  if (!existsSync(path.join(root, 'server', 'replicator', 'main.ts'))) {
-    console.error('server/replicator/main.ts is missing: the replicator is not available in this build; tasks will not run');
-    return;
-  }
   const { startReplicator } = await import('../server/replicator/main');
   const r = await startReplicator();
   running.push({ name: 'replicator', stop: () => r.stop() });

@@ -82,7 +82,7 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       if (elapsedMin >= windowMin) {
         const reason = `${cause}. Retried for ${Math.round(elapsedMin)} min, the ${kind === 'connection' ? 'Retry Time for Failed Connections' : 'retry time for other issues'} (${windowMin} min).`;
         await setStatus(o.taskId, TaskStatus.Failed, reason);
-        await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped' } });
+        await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped', retryingSince: null, retryKind: null } });
         await recordEvent(o.taskId, 'error', `Task failed: ${reason}`);
         return 'failed';
       }

@@ -121,7 +121,7 @@ export async function waitCaughtUp(pair: Pair, srcDb: string, taskId: string, ti
 /** a replicator as a child process, as `npm run replicator` runs it */
 export function spawnReplicator(): ChildProcess {
   const root = path.resolve(import.meta.dirname, '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/replicator/cli.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start.ts'), '--only', 'replicator'], {
     cwd: root,
     env: { ...process.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -113,13 +113,14 @@ export async function checksum(
   table: { schema: string; name: string },
   columns: string[],
   orderBy: string[],
+  where?: string,
 ): Promise<TableChecksum> {
   const q = (s: string) => pg.escapeIdentifier(s);
   const cols = columns.map(q).join(', ');
   const rows = await server.query<{ n: string; md5: string | null }>(
     database,
     `SELECT count(*)::text AS n, md5(string_agg(r::text, E'\\n' ORDER BY ${orderBy.map((c, i) => `k${i}`).join(', ')})) AS md5
-       FROM (SELECT ROW(${cols}) AS r, ${orderBy.map((c, i) => `${q(c)} AS k${i}`).join(', ')} FROM ${q(table.schema)}.${q(table.name)}) s`,
+       FROM (SELECT ROW(${cols}) AS r, ${orderBy.map((c, i) => `${q(c)} AS k${i}`).join(', ')} FROM ${q(table.schema)}.${q(table.name)}${where ? ` WHERE ${where}` : ''}) s`,
   );
   return { rows: Number(rows[0].n), md5: rows[0].md5 };
 }
