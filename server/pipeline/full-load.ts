@@ -1,7 +1,9 @@
 // Full data synchronization: every selected table, split into chunks, copied by parallel
 // workers inside one consistent snapshot. Per-table progress is written as it goes; a table
 // already done (after a restart) is skipped.
+import { Transform } from 'node:stream';
 import { db } from '../db';
+import { Throttle } from './throttle';
 import type { BulkStream, ChunkSpec, SnapshotSession, TableMapping, Writer } from '../engines/types';
 import { tableKey } from '../engines/types';
 import type { Catalog } from '../engines/types';
@@ -14,6 +16,9 @@ export interface FullLoadOptions {
   writer: Writer;
   format: BulkStream['format'];
   parallelism: number;
+  /** Enable Throttling for Full Data Migration (0: no limit) */
+  rpsLimit: number;
+  bpsLimit: number;
   signal: AbortSignal;
   onProgress: () => void;
 }
@@ -83,13 +88,17 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
   }, 1000);
   timer.unref();
 
+  const throttle = o.rpsLimit || o.bpsLimit ? new Throttle(o.rpsLimit, o.bpsLimit) : null;
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
       if (o.signal.aborted) return;
       const job = jobs[next++];
       const k = tableKey(job.m.source);
-      const { data, done, release } = await o.snapshot.read(job.m, job.chunk, o.format);
+      const opened = await o.snapshot.read(job.m, job.chunk, o.format);
+      const { done, release } = opened;
+      const t = est.get(k);
+      const data = throttled(opened.data, throttle, t && t.rowEstimate > 0 ? t.bytesEstimate / t.rowEstimate : 0, o.signal);
       try {
         const r = await o.writer.load(job.m, data, job.mode, (n) => {
           bytes.set(k, (bytes.get(k) ?? 0) + n);
@@ -117,6 +126,19 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
     clearInterval(timer);
   }
   if (o.signal.aborted) throw new AbortedError();
+}
+
+/** slows a bulk stream down to the throttle's limits; rows are estimated from bytes */
+function throttled(data: BulkStream, throttle: Throttle | null, bytesPerRow: number, signal: AbortSignal): BulkStream {
+  if (!throttle || data.format === 'rows') return data;
+  const gate = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      const rows = bytesPerRow > 0 ? chunk.length / bytesPerRow : 0;
+      throttle.take(rows, chunk.length, signal).then(() => cb(null, chunk), cb);
+    },
+  });
+  data.stream.on('error', (e) => gate.destroy(e));
+  return { format: data.format, stream: data.stream.pipe(gate) };
 }
 
 async function where(taskId: string, m: TableMapping) {

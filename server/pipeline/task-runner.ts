@@ -75,7 +75,19 @@ async function fullStage(ctx: TaskContext, catalog: Catalog, mappings: TableMapp
     await recordEvent(taskId, 'info', `Full Data Synchronization started at source position ${snapshot.position} with ${parallelism} worker(s)`);
     // binary COPY needs identical column types, which holds when this task created the tables
     const format = ctx.task.syncSchema && ctx.targetEngine.writer.bulkFormats.includes('pg-copy-binary') ? 'pg-copy-binary' : 'pg-copy-text';
-    await runFullLoad({ taskId, mappings, catalog, snapshot, writer, format, parallelism, signal, onProgress: () => hooks.progress() });
+    await runFullLoad({
+      taskId,
+      mappings,
+      catalog,
+      snapshot,
+      writer,
+      format,
+      parallelism,
+      rpsLimit: ctx.settings.fullRps,
+      bpsLimit: ctx.settings.fullBps,
+      signal,
+      onProgress: () => hooks.progress(),
+    });
   } catch (e) {
     if (e instanceof AbortedError) return;
     throw e;

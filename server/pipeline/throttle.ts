@@ -1,6 +1,7 @@
-// Enable Throttling: limits rows and bytes per second (0 means no limit).
+// Enable Throttling: limits rows and bytes per second (0 means no limit). Shared by the
+// parallel copy workers of a task, so the limit holds for the task as a whole.
 export class Throttle {
-  private start = Date.now();
+  private windowStart = Date.now();
   private rows = 0;
   private bytes = 0;
 
@@ -12,25 +13,26 @@ export class Throttle {
   /** records work done and sleeps as long as needed to stay under the limits */
   async take(rows: number, bytes: number, signal?: AbortSignal): Promise<void> {
     if (!this.rps && !this.bps) return;
+    const now = Date.now();
+    // a 5-second window: a burst after an idle spell is still limited, old history fades
+    if (now - this.windowStart > 5_000 && this.rows === 0 && this.bytes === 0) this.windowStart = now;
     this.rows += rows;
     this.bytes += bytes;
-    const elapsed = (Date.now() - this.start) / 1000;
-    const need = Math.max(this.rps ? this.rows / this.rps : 0, this.bps ? this.bytes / this.bps : 0);
-    const waitMs = (need - elapsed) * 1000;
-    if (elapsed > 10) {
-      // a sliding window: forget old history so a burst after idle time is still limited
-      this.start = Date.now();
+    const elapsedS = (now - this.windowStart) / 1000;
+    const neededS = Math.max(this.rps ? this.rows / this.rps : 0, this.bps ? this.bytes / this.bps : 0);
+    const waitMs = (neededS - elapsedS) * 1000;
+    if (elapsedS > 5 && waitMs <= 0) {
+      this.windowStart = now;
       this.rows = 0;
       this.bytes = 0;
     }
-    if (waitMs > 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, waitMs);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve();
-        }, { once: true });
-      });
-    }
+    if (waitMs <= 0 || signal?.aborted) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, waitMs);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
   }
 }

@@ -126,6 +126,20 @@ describe('PostgreSQL 18 task lifecycle under a concurrent writer', () => {
     const idx = await pair.target.query('dst', `SELECT 1 FROM pg_indexes WHERE schemaname = 'app' AND tablename = 'ledger' AND indexdef LIKE '%(account)%'`);
     assert.equal(idx.length, 1, 'secondary index created after the full load');
 
+    // SIGTERM: the owner finishes its batch, checkpoints and exits; the lock goes with it
+    const owner = a;
+    const exited = new Promise<number | null>((r) => owner.once('exit', (code) => r(code)));
+    const t0 = Date.now();
+    owner.kill('SIGTERM');
+    assert.equal(await exited, 0, 'graceful exit');
+    assert.ok(Date.now() - t0 < 15_000, `stopped in ${Date.now() - t0} ms`);
+    const next = spawnReplicator();
+    children.push(next);
+    await waitFor('a new owner to apply', async () => (await sessions(pair.target, 'dst', `dts-apply-${id}`)) === 1, 60_000, 100);
+    await pair.source.query('src', `UPDATE app.ledger SET note = 'after sigterm' WHERE id % 100 = 0`);
+    await waitCaughtUp(pair, 'src', id);
+    await same(pair, 'ledger');
+
     // release: slot, publication, origin and heartbeat are gone, and so is the task
     await setDesired(id, 'Released');
     await waitFor('task to be released', async () => (await taskRow(id)) === null, 60_000);

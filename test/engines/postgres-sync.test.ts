@@ -22,6 +22,7 @@ CREATE TABLE "Mixed Types" (
   big_text text
 );
 CREATE TABLE plain (k integer PRIMARY KEY, v text);
+CREATE TABLE ident (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
 `;
 
 const INSERT_ROW = `
@@ -70,6 +71,7 @@ for (const version of testVersions()) {
       await pair.source.query('src', TYPES_DDL);
       await pair.source.query('src', INSERT_ROW, [1, 2000]);
       await pair.source.query('src', `INSERT INTO plain SELECT g, 'v' || g FROM generate_series(1, 1000) g`);
+      await pair.source.query('src', `INSERT INTO ident (v) SELECT 'i' || g FROM generate_series(1, 100) g`);
       const id = await createTask(pair, 'src', 'dst', { objects: { schemas: [{ name: 'public' }] } });
       await setDesired(id, 'Running');
       await waitStatus(id, 'Running');
@@ -85,9 +87,15 @@ for (const version of testVersions()) {
       await pair.source.query('src', `UPDATE "Mixed Types" SET t = '' WHERE id = 3`);
       await pair.source.query('src', 'TRUNCATE plain');
       await pair.source.query('src', `INSERT INTO plain VALUES (1, 'after truncate')`);
+      // one source transaction larger than a part (20,000 changes): applied as one target transaction
+      await pair.source.query('src', `INSERT INTO plain SELECT g, 'bulk' || g FROM generate_series(2, 45001) g`);
+      await pair.source.query('src', `UPDATE plain SET v = v || '+' WHERE k % 2 = 0`);
+      await pair.source.query('src', `INSERT INTO ident (v) SELECT 'j' || g FROM generate_series(1, 50) g`);
+      await pair.source.query('src', `UPDATE ident SET v = v || '!' WHERE id <= 5`);
       await waitCaughtUp(pair, 'src', id);
       await assertSame(pair, 'Mixed Types', CHECK_COLS, ['id']);
       await assertSame(pair, 'plain', ['k', 'v'], ['k']);
+      await assertSame(pair, 'ident', ['id', 'v'], ['id']);
       const big = await pair.target.query<{ n: string }>('dst', `SELECT count(*)::text AS n FROM "Mixed Types" WHERE length(big_text) > 100000`);
       assert.ok(Number(big[0].n) > 0, 'large TOASTed values arrived');
     });
