@@ -23,6 +23,8 @@ CREATE TABLE "Mixed Types" (
 );
 CREATE TABLE plain (k integer PRIMARY KEY, v text);
 CREATE TABLE ident (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
+CREATE TABLE nokey (a integer, b text);
+ALTER TABLE nokey REPLICA IDENTITY FULL;
 `;
 
 const INSERT_ROW = `
@@ -72,6 +74,7 @@ for (const version of testVersions()) {
       await pair.source.query('src', INSERT_ROW, [1, 2000]);
       await pair.source.query('src', `INSERT INTO plain SELECT g, 'v' || g FROM generate_series(1, 1000) g`);
       await pair.source.query('src', `INSERT INTO ident (v) SELECT 'i' || g FROM generate_series(1, 100) g`);
+      await pair.source.query('src', `INSERT INTO nokey SELECT g, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g END FROM generate_series(1, 200) g`);
       const id = await createTask(pair, 'src', 'dst', { objects: { schemas: [{ name: 'public' }] } });
       await setDesired(id, 'Running');
       await waitStatus(id, 'Running');
@@ -92,10 +95,15 @@ for (const version of testVersions()) {
       await pair.source.query('src', `UPDATE plain SET v = v || '+' WHERE k % 2 = 0`);
       await pair.source.query('src', `INSERT INTO ident (v) SELECT 'j' || g FROM generate_series(1, 50) g`);
       await pair.source.query('src', `UPDATE ident SET v = v || '!' WHERE id <= 5`);
+      // a table without a key, identified by REPLICA IDENTITY FULL, NULLs included
+      await pair.source.query('src', `UPDATE nokey SET b = 'upd' WHERE a % 3 = 0`);
+      await pair.source.query('src', `DELETE FROM nokey WHERE a % 5 = 0`);
+      await pair.source.query('src', `INSERT INTO nokey VALUES (1000, NULL)`);
       await waitCaughtUp(pair, 'src', id);
       await assertSame(pair, 'Mixed Types', CHECK_COLS, ['id']);
       await assertSame(pair, 'plain', ['k', 'v'], ['k']);
       await assertSame(pair, 'ident', ['id', 'v'], ['id']);
+      await assertSame(pair, 'nokey', ['a', 'b'], ['a', 'b']);
       const big = await pair.target.query<{ n: string }>('dst', `SELECT count(*)::text AS n FROM "Mixed Types" WHERE length(big_text) > 100000`);
       assert.ok(Number(big[0].n) > 0, 'large TOASTed values arrived');
     });

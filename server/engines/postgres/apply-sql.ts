@@ -50,6 +50,16 @@ function unnestFrom(rows: Row[], cols: string[]): { from: string; values: string
 
 const cast = (i: number, ty: string) => `u.c${i}::${ty}`;
 
+/**
+ * The row match on the key columns (the first unnest columns). A key with a unique index is
+ * matched with `=`; a table identified by all its columns (REPLICA IDENTITY FULL) with
+ * IS NOT DISTINCT FROM, so NULLs match too.
+ */
+function matchKey(m: TableMapping, t: TargetTable): string {
+  const op = t.keyUnique ? '=' : 'IS NOT DISTINCT FROM';
+  return m.keyColumns.map((k, i) => `${q('t')}.${q(targetName(m, k))} ${op} ${cast(i, typeOf(t, m, k))}`).join(' AND ');
+}
+
 /** INSERT ... ON CONFLICT (key) DO UPDATE: the source image replaces the target row */
 export function upsertSql(m: TableMapping, t: TargetTable, rows: Row[], cols: string[], onConflict: 'update' | 'nothing'): Stmt {
   const { from, values } = unnestFrom(rows, cols);
@@ -78,7 +88,7 @@ export function updateSql(m: TableMapping, t: TargetTable, rows: Row[], cols: st
   const all = [...match, ...set];
   const values = all.map((a) => textArray(a.rows.map((r) => r[a.col])));
   const from = `unnest(${all.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${all.map((_, i) => `c${i}`).join(', ')})`;
-  const where = keyCols.map((k, i) => `${q('t')}.${q(targetName(m, k))} = ${cast(i, typeOf(t, m, k))}`).join(' AND ');
+  const where = matchKey(m, t);
   const returning = keyCols.map((k, i) => `${q('t')}.${q(targetName(m, k))}::text AS k${i}`).join(', ');
   if (!set.length) {
     // every column is part of the key: nothing to set, but report which rows exist
@@ -92,7 +102,7 @@ export function updateSql(m: TableMapping, t: TargetTable, rows: Row[], cols: st
 export function deleteSql(m: TableMapping, t: TargetTable, rows: Row[]): Stmt {
   const keyCols = m.keyColumns;
   const { from, values } = unnestFrom(rows, keyCols);
-  const where = keyCols.map((k, i) => `${q('t')}.${q(targetName(m, k))} = ${cast(i, typeOf(t, m, k))}`).join(' AND ');
+  const where = matchKey(m, t);
   return { text: `DELETE FROM ${qualify(m.target)} AS t USING ${from} WHERE ${where}`, values };
 }
 
