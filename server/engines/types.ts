@@ -324,10 +324,12 @@ export interface Writer {
   checkpoint(): Promise<Position | null>;
   /**
    * Called once per table before its chunks load. 'empty': chunks COPY straight in.
-   * 'merge': the table already has rows (pre-existing, or a load interrupted by a crash), so
-   * chunks are merged keeping existing rows with the same key (Ignore Errors and Proceed).
+   * 'merge': the table has rows that are not ours (it existed with data: Ignore Errors and
+   * Proceed), so chunks are merged keeping existing rows with the same key. `firstMode` is
+   * what this returned when the table's load first began (null the first time): a table that
+   * was empty then holds only our rows, so an interrupted load is truncated and starts over.
    */
-  prepareTable(mapping: TableMapping): Promise<'empty' | 'merge'>;
+  prepareTable(mapping: TableMapping, firstMode: 'empty' | 'merge' | null): Promise<'empty' | 'merge'>;
   /** bulk-loads one chunk; returns rows and bytes written */
   load(mapping: TableMapping, data: BulkStream, mode: 'empty' | 'merge', onProgress?: (bytes: number) => void): Promise<{ rows: number; bytes: number }>;
   /** applies whole transactions in one target transaction and records their position with them */

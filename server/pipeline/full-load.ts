@@ -59,14 +59,16 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
   const remaining = new Map<string, number>();
   const rows = new Map<string, number>();
   const bytes = new Map<string, number>();
+  const firstModes = new Map(progress.map((p) => [tableKey({ schema: p.sourceSchema, name: p.sourceTable }), p.loadMode]));
   for (const m of todo) {
-    const mode = await o.writer.prepareTable(m);
+    const first = firstModes.get(tableKey(m.source));
+    const mode = await o.writer.prepareTable(m, first === 'empty' || first === 'merge' ? first : null);
     const chunks = await o.snapshot.chunks(m, est.get(tableKey(m.source))?.rowEstimate ?? 0);
     for (const chunk of chunks) jobs.push({ m, chunk, mode });
     remaining.set(tableKey(m.source), chunks.length);
     rows.set(tableKey(m.source), 0);
     bytes.set(tableKey(m.source), 0);
-    await where(o.taskId, m).then((w) => db().tableProgress.update({ where: w, data: { phase: 'copying', startedAt: new Date(), rowsDone: 0n, bytesDone: 0n } }));
+    await where(o.taskId, m).then((w) => db().tableProgress.update({ where: w, data: { phase: 'copying', startedAt: new Date(), rowsDone: 0n, bytesDone: 0n, loadMode: first ?? mode } }));
   }
 
   // live byte counts, written once a second

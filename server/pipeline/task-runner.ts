@@ -71,8 +71,9 @@ async function fullStage(ctx: TaskContext, catalog: Catalog, mappings: TableMapp
   const snapshot = await ctx.sourceEngine.snapshot.openSnapshot(ctx.source, { taskId, mappings, workers: parallelism, withCapture: ctx.task.syncIncremental });
   const writer = await ctx.targetEngine.writer.openWriter(ctx.target, { taskId, originName: originFor(taskId), replicaRole: true });
   try {
-    await db().task.update({ where: { id: taskId }, data: { checkpoint: snapshot.position } });
-    await recordEvent(taskId, 'info', `Full Data Synchronization started at source position ${snapshot.position} with ${parallelism} worker(s)`);
+    if (ctx.task.syncIncremental) await db().task.update({ where: { id: taskId }, data: { checkpoint: snapshot.position } });
+    const from = ctx.task.syncIncremental ? ` at source position ${snapshot.position}` : '';
+    await recordEvent(taskId, 'info', `Full Data Synchronization started${from} with ${parallelism} worker(s)`);
     // binary COPY needs identical column types, which holds when this task created the tables
     const format = ctx.task.syncSchema && ctx.targetEngine.writer.bulkFormats.includes('pg-copy-binary') ? 'pg-copy-binary' : 'pg-copy-text';
     await runFullLoad({

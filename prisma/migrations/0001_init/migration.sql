@@ -99,6 +99,7 @@ CREATE TABLE "TableProgress" (
     "targetSchema" TEXT NOT NULL,
     "targetTable" TEXT NOT NULL,
     "phase" TEXT NOT NULL DEFAULT 'pending',
+    "loadMode" TEXT,
     "rowsDone" BIGINT NOT NULL DEFAULT 0,
     "rowsEstimated" BIGINT NOT NULL DEFAULT 0,
     "bytesDone" BIGINT NOT NULL DEFAULT 0,

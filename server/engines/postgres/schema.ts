@@ -1,8 +1,9 @@
 // Schema Synchronization: DDL for the destination from the source catalog and the mappings.
 // `pre` (before the full load): schemas, the enum and domain types and the sequences the
 // selected columns use, tables with only the selected columns under their destination names,
-// primary keys and unique constraints, sequence ownership. `post` (after the full load):
-// secondary indexes, foreign keys between selected tables, and sequence values.
+// sequence ownership. `post` (after the full load, which is faster without indexes): primary
+// keys and unique constraints, secondary indexes, foreign keys between selected tables, and
+// sequence values.
 // Names in the mappings are final (capitalization is applied by pipeline/mapping.ts).
 import type pg from 'pg';
 import type {
@@ -55,6 +56,7 @@ function plan(catalog: Catalog, mappings: TableMapping[]): SchemaPlan {
   };
   const wantSeqs: CatalogSequence[] = [];
   const tableStmts: string[] = [];
+  const keys: string[] = [];
   const ownedBy: string[] = [];
   const setvals: string[] = [];
 
@@ -83,27 +85,34 @@ function plan(catalog: Catalog, mappings: TableMapping[]): SchemaPlan {
         ownedBy.push(`ALTER SEQUENCE ${qualify({ schema: mapSchema(seq.schema), name: seq.name })} OWNED BY ${target}.${q(colMap.get(c.name) as string)}`);
       }
     }
+    tableStmts.push(`CREATE TABLE ${target} (\n  ${defs.join(',\n  ')}\n)`);
+    // keys after the load: ADD CONSTRAINT builds each index once, in bulk
     const keyCols = (cols: string[]) => (cols.every((c) => colMap.has(c)) ? cols.map((c) => q(colMap.get(c) as string)).join(', ') : null);
     if (t.primaryKey) {
       const cols = keyCols(t.primaryKey.columns);
-      if (cols) defs.push(`CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${cols})`);
+      // a table has one primary key: skip when it has one (a re-run, or a table that existed)
+      if (cols) {
+        keys.push(
+          `DO $dts$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${lit(target)}::regclass AND contype = 'p') THEN ` +
+            `ALTER TABLE ${target} ADD CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${cols}); END IF; END $dts$`,
+        );
+      }
     }
     const plainUniqueIndexes = new Set(t.indexes.filter((i) => !i.constraint).map((i) => i.name));
     for (const u of t.uniqueKeys) {
       if (plainUniqueIndexes.has(u.name)) continue;
       const cols = keyCols(u.columns);
-      if (cols) defs.push(`CONSTRAINT ${q(u.name)} UNIQUE (${cols})`);
+      if (cols) keys.push(`ALTER TABLE ${target} ADD CONSTRAINT ${q(u.name)} UNIQUE (${cols})`);
       else warnings.push(`Unique constraint ${q(u.name)} of ${qualify(t)} is not created: not all of its columns are selected.`);
     }
-    tableStmts.push(`CREATE TABLE ${target} (\n  ${defs.join(',\n  ')}\n)`);
 
-    // indexes: the plain unique index that identifies rows goes with the table, the rest after the load
+    // indexes: the plain unique index that identifies rows comes with the keys, the rest after them
     const keyIndex = t.uniqueKeys.find((u) => plainUniqueIndexes.has(u.name) && u.columns.join('\u0000') === m.keyColumns.join('\u0000'));
     for (const idx of t.indexes) {
       if (idx.constraint) continue;
       try {
         const sql = rewriteIndexDef(idx.definition, target, ctx);
-        (keyIndex?.name === idx.name ? tableStmts : post).push(sql);
+        (keyIndex?.name === idx.name ? keys : post).push(sql);
       } catch (e) {
         warnings.push(`Index ${q(idx.name)} of ${qualify(t)} is not created: ${why(e)}.`);
       }
@@ -154,6 +163,7 @@ function plan(catalog: Catalog, mappings: TableMapping[]): SchemaPlan {
     pre.push(`CREATE SEQUENCE IF NOT EXISTS ${qualify({ schema: mapSchema(s.schema), name: s.name })} AS ${s.dataType} ${sequenceOptions(s)}`);
   }
   pre.push(...tableStmts, ...ownedBy);
+  post.unshift(...keys);
   post.push(...setvals);
   return { pre, post, warnings };
 }

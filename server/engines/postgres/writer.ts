@@ -53,9 +53,13 @@ class PgWriter implements Writer {
 
   // ------------------------------------------------------------------ full load
 
-  async prepareTable(m: TableMapping): Promise<'empty' | 'merge'> {
+  async prepareTable(m: TableMapping, firstMode: 'empty' | 'merge' | null): Promise<'empty' | 'merge'> {
     const r = await this.client.query(`SELECT 1 FROM ${qualify(m.target)} LIMIT 1`);
-    return r.rowCount ? 'merge' : 'empty';
+    if (!r.rowCount) return 'empty';
+    if (firstMode !== 'empty') return 'merge';
+    // every row is from our interrupted load: start the table over
+    await this.client.query(`TRUNCATE ${qualify(m.target)}`);
+    return 'empty';
   }
 
   private async loader(): Promise<pg.Client> {
@@ -91,8 +95,11 @@ class PgWriter implements Writer {
         await c.query(`CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${cols} FROM ${qualify(m.target)} WITH NO DATA`);
         const sink = c.query(copyFrom(`COPY ${stage} (${cols}) FROM STDIN${fmt}`));
         await pipeline(data.stream, counter, sink);
+        const t = await this.table(m);
         const keys = m.keyColumns.map((k) => q(m.columns.find((x) => x.source === k)?.target ?? k)).join(', ');
-        const ins = await c.query(`INSERT INTO ${qualify(m.target)} (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${keys}) DO NOTHING`);
+        // without a unique key on the destination, rows cannot be matched: they are all added
+        const onConflict = t.keyUnique ? ` ON CONFLICT (${keys}) DO NOTHING` : '';
+        const ins = await c.query(`INSERT INTO ${qualify(m.target)} (${cols}) SELECT ${cols} FROM ${stage}${onConflict}`);
         await c.query('COMMIT');
         rows = ins.rowCount ?? 0;
       }
