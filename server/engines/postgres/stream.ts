@@ -29,7 +29,9 @@ interface OpenTxn {
 
 class PgChangeStream implements ChangeStream {
   private parser = new PgoutputParser();
+  /** transactions ready to hand over: a queue read from `head` (Array.shift is O(n)) */
   private ready: Transaction[] = [];
+  private head = 0;
   private buffered = 0;
   private txn: OpenTxn | null = null;
   private waiter: (() => void) | null = null;
@@ -190,18 +192,22 @@ class PgChangeStream implements ChangeStream {
   }
 
   async read(maxChanges: number): Promise<Transaction[]> {
-    while (!this.ready.length) {
+    while (this.head >= this.ready.length) {
       if (this.failure) throw this.failure;
       if (this.closed) return [];
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
     const out: Transaction[] = [];
     let n = 0;
-    while (this.ready.length && (out.length === 0 || n + this.ready[0].changes.length <= maxChanges)) {
-      const t = this.ready.shift() as Transaction;
+    while (this.head < this.ready.length && (out.length === 0 || n + this.ready[this.head].changes.length <= maxChanges)) {
+      const t = this.ready[this.head++];
       n += t.changes.length;
       out.push(t);
       if (t.partial) break;
+    }
+    if (this.head > 1024 && this.head * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.head);
+      this.head = 0;
     }
     this.buffered -= n;
     if (this.paused && this.buffered <= this.maxBuffered / 2) {

@@ -166,7 +166,7 @@ class PgWriter implements Writer {
       await this.flush(co);
       const tail = txns[txns.length - 1];
       if (tail?.partial) return { position: null, rows, bytes }; // the source transaction continues
-      if (last) await this.commit(last);
+      if (last) await this.commit(last, rows > 0);
       return { position: last?.position ?? null, rows, bytes };
     } catch (e) {
       await this.rollback();
@@ -174,9 +174,12 @@ class PgWriter implements Writer {
     }
   }
 
-  private async commit(last: Transaction): Promise<void> {
+  private async commit(last: Transaction, wrote: boolean): Promise<void> {
     if (this.useOrigin) {
-      await this.client.query('SELECT pg_replication_origin_xact_setup($1::pg_lsn, $2::timestamptz)', [last.position, last.commitTime.toISOString()]);
+      // progress is recorded in the commit record, and a transaction that wrote nothing (a
+      // batch of heartbeats or filtered changes) has none unless it is given a transaction id
+      const xid = wrote ? '' : ', txid_current()';
+      await this.client.query(`SELECT pg_replication_origin_xact_setup($1::pg_lsn, $2::timestamptz)${xid}`, [last.position, last.commitTime.toISOString()]);
     } else {
       await this.client.query(
         `INSERT INTO ${qualify(CHECKPOINT)} (task_id, lsn, updated_at) VALUES ($1, $2, now()) ON CONFLICT (task_id) DO UPDATE SET lsn = EXCLUDED.lsn, updated_at = now()`,
