@@ -12,6 +12,11 @@ export async function setStatus(taskId: string, status: TaskStatus, reason: stri
   await db().task.update({ where: { id: taskId }, data: { status, statusReason: reason } });
 }
 
+/** explains the current status without changing it */
+export async function setStatusReason(taskId: string, reason: string | null): Promise<void> {
+  await db().task.update({ where: { id: taskId }, data: { statusReason: reason } });
+}
+
 export async function setStage(taskId: string, stage: 'schema' | 'full' | 'incremental' | 'done'): Promise<void> {
   await db().task.update({ where: { id: taskId }, data: { stage } });
 }

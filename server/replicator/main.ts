@@ -9,7 +9,7 @@ import { pruneMetrics } from '../pipeline/metrics';
 import { superviseTask } from '../pipeline/supervise';
 import { loadTaskContext } from '../pipeline/task-context';
 import { originFor } from '../pipeline/task-runner';
-import { recordEvent, setStatus } from '../pipeline/task-log';
+import { recordEvent, setStatus, setStatusReason } from '../pipeline/task-log';
 import { TASK_CHANNEL, TaskStatus } from '../task-status';
 
 interface Owned {
@@ -39,6 +39,9 @@ export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Rep
   let timer: NodeJS.Timeout | null = null;
   let reconciling: Promise<void> = Promise.resolve();
   let again = false;
+  /** settle attempts that failed (a database down at release): retried after a pause */
+  const failedSettles = new Map<string, { at: number; message: string }>();
+  const SETTLE_RETRY_MS = 30_000;
 
   const schedule = () => {
     if (stopping) return;
@@ -139,6 +142,8 @@ export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Rep
     for (const t of tasks) {
       if (stopping) return;
       if (owned.has(t.id)) continue;
+      const failed = failedSettles.get(t.id);
+      if (t.desiredState !== 'Running' && failed && Date.now() - failed.at < SETTLE_RETRY_MS) continue;
       if (!(await s.tryLock(t.id))) continue; // another replicator has it
       if (t.desiredState === 'Running') {
         await own(t.id);
@@ -146,9 +151,16 @@ export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Rep
       }
       try {
         await settle(t.id, t.desiredState);
+        failedSettles.delete(t.id);
       } catch (e) {
-        log(`task ${t.id}: ${(e as Error).message}`);
-        await recordEvent(t.id, 'error', `${t.desiredState === 'Released' ? 'Release' : 'Stop'} failed: ${(e as Error).message}`).catch(() => undefined);
+        const message = `${t.desiredState === 'Released' ? 'Release' : 'Stop'} failed: ${(e as Error).message}`;
+        log(`task ${t.id}: ${message}`);
+        // one event per distinct failure, and the cause on the task, not one every poll
+        if (failedSettles.get(t.id)?.message !== message) {
+          await recordEvent(t.id, 'error', `${message}. Retrying every ${SETTLE_RETRY_MS / 1000} s.`).catch(() => undefined);
+          await setStatusReason(t.id, message).catch(() => undefined);
+        }
+        failedSettles.set(t.id, { at: Date.now(), message });
       } finally {
         await s.unlock(t.id).catch(() => undefined);
       }
