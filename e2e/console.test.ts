@@ -27,7 +27,7 @@ describe('npm start serves the console and the replicator', { skip: !haveChromiu
     chmodSync(dataDir, 0o755);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DTS_DATA_DIR: path.join(dataDir, 'data'), PORT: String(port), HOST: '127.0.0.1', DTS_EMBEDDED_PG_PORT: String(await freePort()), DTS_ADMIN_PASSWORD: password };
+    const env: NodeJS.ProcessEnv = { ...process.env, DTS_DATA_DIR: path.join(dataDir, 'data'), PORT: String(port), HOST: '127.0.0.1', DTS_EMBEDDED_PG_PORT: String(await freePort()), DTS_ADMIN_PASSWORD: password };
     delete env.DATABASE_URL;
     delete env.DTS_SECRET_KEY;
     app = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,14 +6,14 @@ import type { EngineModule } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { loadTaskContext } from './task-context';
 import { runTask } from './task-runner';
+import { nextBackoff, retryVerdict, type RetryWindows } from './retry-policy';
+import { abortableSleep } from './throttle';
 import { recordEvent, setStatus } from './task-log';
 
 export interface SuperviseOptions {
   taskId: string;
   signal: AbortSignal;
   log: (msg: string) => void;
-  /** backoff between attempts, ms; grows to 30 s */
-  firstBackoffMs?: number;
 }
 
 function describe(e: unknown): string {
@@ -31,19 +31,10 @@ async function classify(taskId: string, e: unknown): Promise<'connection' | 'oth
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-}
-
 /** Runs the task until it finishes, is stopped through `signal`, or fails for good. */
 export async function superviseTask(o: SuperviseOptions): Promise<'finished' | 'stopped' | 'failed'> {
-  let backoff = o.firstBackoffMs ?? 1_000;
+  let backoff: number | null = null;
+  let lastCause: string | null = null;
   let retrying: { since: Date; kind: 'connection' | 'other' } | null = null;
   const existing = await db().task.findUnique({ where: { id: o.taskId } });
   if (existing?.retryingSince && existing.retryKind) retrying = { since: existing.retryingSince, kind: existing.retryKind as 'connection' | 'other' };
@@ -51,7 +42,8 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
   const progress = () => {
     if (!retrying) return;
     retrying = null;
-    backoff = o.firstBackoffMs ?? 1_000;
+    backoff = null;
+    lastCause = null;
     void db().task.update({ where: { id: o.taskId }, data: { retryingSince: null, retryKind: null } }).catch(() => undefined);
   };
 
@@ -69,27 +61,27 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       const kind = await classify(o.taskId, e);
       const task = await db().task.findUnique({ where: { id: o.taskId } });
       if (!task) return 'stopped';
-      const settings = task.settings as { retryConnectionMinutes?: number; retryOtherMinutes?: number };
-      const windowMin = kind === 'connection' ? (settings.retryConnectionMinutes ?? 720) : (settings.retryOtherMinutes ?? 10);
       if (!retrying || retrying.kind !== kind) {
         retrying = { since: new Date(), kind };
         await db().task.update({ where: { id: o.taskId }, data: { retryingSince: retrying.since, retryKind: kind } });
       }
-      const elapsedMin = (Date.now() - retrying.since.getTime()) / 60_000;
+      const verdict = retryVerdict(kind, retrying.since, new Date(), task.settings as RetryWindows);
       const cause = describe(e);
       o.log(`task ${o.taskId}: ${kind} error: ${cause}`);
       if (process.env.DTS_LOG_LEVEL === 'debug') o.log(String((e as Error)?.stack));
-      if (elapsedMin >= windowMin) {
-        const reason = `${cause}. Retried for ${Math.round(elapsedMin)} min, the ${kind === 'connection' ? 'Retry Time for Failed Connections' : 'retry time for other issues'} (${windowMin} min).`;
+      if (verdict.failed) {
+        const reason = `${cause}. Retried for ${Math.round(verdict.elapsedMinutes)} min: ${verdict.settingName} is ${verdict.windowMinutes} min.`;
         await setStatus(o.taskId, TaskStatus.Failed, reason);
         await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped', retryingSince: null, retryKind: null } });
         await recordEvent(o.taskId, 'error', `Task failed: ${reason}`);
         return 'failed';
       }
       await setStatus(o.taskId, TaskStatus.Retrying, kind === 'connection' ? `Cannot connect: ${cause}` : cause);
-      await recordEvent(o.taskId, 'warn', `Retrying (${kind === 'connection' ? 'connection' : 'other issue'}): ${cause}`);
-      await sleep(backoff, o.signal);
-      backoff = Math.min(backoff * 2, 30_000);
+      // one event per distinct cause, not one per attempt
+      if (cause !== lastCause) await recordEvent(o.taskId, 'warn', `Retrying (${kind === 'connection' ? 'connection' : 'other issue'}): ${cause}`);
+      lastCause = cause;
+      backoff = nextBackoff(backoff);
+      await abortableSleep(backoff, o.signal);
     }
   }
   return 'stopped';

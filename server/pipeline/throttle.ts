@@ -27,12 +27,19 @@ export class Throttle {
       this.bytes = 0;
     }
     if (waitMs <= 0 || signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, waitMs);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    await abortableSleep(waitMs, signal);
   }
+}
+
+/** sleeps `ms`, or less when `signal` aborts; leaves no listener behind */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
