@@ -4,25 +4,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checksum, waitFor } from '../helpers/pg';
-import { createTask, setDesired, startMeta, startPair, stopMeta, waitCaughtUp, waitStatus, type Pair } from '../helpers/harness';
-import type { Replicator } from '../../server/replicator/main';
+import { createTask, setDesired, startSuite, stopMeta, waitCaughtUp, waitStatus, type Pair, type Suite } from '../helpers/harness';
 
 describe('PostgreSQL 18: object selection, renames, filters and operations', () => {
+  let suite: Suite;
   let pair: Pair;
-  let replicator: Replicator;
 
   before(async () => {
-    await startMeta();
-    pair = await startPair(18);
-    await pair.source.createDatabase('src');
-    await pair.target.createDatabase('dst');
-    const { startReplicator } = await import('../../server/replicator/main');
-    replicator = await startReplicator({ pollMs: 500, log: () => undefined });
+    suite = await startSuite(18);
+    pair = suite.pair;
   });
 
   after(async () => {
-    await replicator?.stop();
-    await pair?.stop();
+    await suite?.stop();
     await stopMeta();
   });
 

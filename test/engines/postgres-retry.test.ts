@@ -3,28 +3,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checksum, testVersions, waitFor } from '../helpers/pg';
-import { createTask, setDesired, startMeta, startPair, stopMeta, taskRow, waitCaughtUp, waitStatus, type Pair } from '../helpers/harness';
-import type { Replicator } from '../../server/replicator/main';
+import { createTask, setDesired, startSuite, stopMeta, taskRow, waitCaughtUp, waitStatus, type Pair, type Suite } from '../helpers/harness';
 
 const COLS = ['id', 'v'];
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: Retrying while a server restarts`, () => {
+    let suite: Suite;
     let pair: Pair;
-    let replicator: Replicator;
 
     before(async () => {
-      await startMeta();
-      pair = await startPair(version);
-      await pair.source.createDatabase('src');
-      await pair.target.createDatabase('dst');
-      const { startReplicator } = await import('../../server/replicator/main');
-      replicator = await startReplicator({ pollMs: 500, log: () => undefined });
+      suite = await startSuite(version);
+      pair = suite.pair;
     });
 
     after(async () => {
-      await replicator?.stop();
-      await pair?.stop();
+      await suite?.stop();
     });
 
     it('shows Retrying with the cause and resumes with nothing lost, for the source and the destination', async () => {

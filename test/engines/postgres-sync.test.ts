@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checksum, testVersions } from '../helpers/pg';
-import { createTask, setDesired, startMeta, startPair, stopMeta, waitCaughtUp, waitStatus, type Pair } from '../helpers/harness';
-import type { Replicator } from '../../server/replicator/main';
+import { createTask, setDesired, startSuite, stopMeta, waitCaughtUp, waitStatus, type Pair, type Suite } from '../helpers/harness';
 
 const TYPES_DDL = `
 CREATE TYPE "Mood" AS ENUM ('sad', 'ok', 'happy');
@@ -54,24 +53,19 @@ async function assertSame(pair: Pair, table: string, cols: string[], key: string
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version} -> ${version}: one-way sync`, () => {
+    let suite: Suite;
     let pair: Pair;
-    let replicator: Replicator;
 
     before(async () => {
-      await startMeta();
-      pair = await startPair(version);
-      const { startReplicator } = await import('../../server/replicator/main');
-      replicator = await startReplicator({ pollMs: 500, log: process.env.DTS_TEST_VERBOSE ? console.log : () => undefined });
+      suite = await startSuite(version);
+      pair = suite.pair;
     });
 
     after(async () => {
-      await replicator?.stop();
-      await pair?.stop();
+      await suite?.stop();
     });
 
     it('round-trips every common type through full and incremental sync, with unchanged TOAST values', async () => {
-      await pair.source.createDatabase('src');
-      await pair.target.createDatabase('dst');
       await pair.source.query('src', TYPES_DDL);
       await pair.source.query('src', INSERT_ROW, [1, 2000]);
       await pair.source.query('src', `INSERT INTO plain SELECT g, 'v' || g FROM generate_series(1, 1000) g`);

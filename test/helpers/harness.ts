@@ -51,6 +51,32 @@ export async function startPair(version: PgVersion): Promise<Pair> {
   };
 }
 
+export interface Suite {
+  pair: Pair;
+  stop(): Promise<void>;
+}
+
+/**
+ * A suite's servers: the metadata database, a source and a target of `version` with the
+ * databases `src` and `dst`, and an in-process replicator. The metadata database is stopped by
+ * stopMeta() at the end of the file.
+ */
+export async function startSuite(version: PgVersion): Promise<Suite> {
+  await startMeta();
+  const pair = await startPair(version);
+  await pair.source.createDatabase('src');
+  await pair.target.createDatabase('dst');
+  const { startReplicator } = await import('../../server/replicator/main');
+  const replicator = await startReplicator({ pollMs: 500, log: process.env.DTS_TEST_VERBOSE ? console.log : () => undefined });
+  return {
+    pair,
+    stop: async () => {
+      await replicator.stop();
+      await pair.stop();
+    },
+  };
+}
+
 export interface TaskOptions {
   name?: string;
   syncTypes?: { schema: boolean; full: boolean; incremental: boolean };
