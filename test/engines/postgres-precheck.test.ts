@@ -230,3 +230,35 @@ describe('precheck against a server with wal_level = replica', () => {
     assert.match(wal.fix ?? '', /ALTER SYSTEM SET wal_level = 'logical'/);
   });
 });
+
+describe('precheck against a server with no free replication slot or WAL sender, and a WAL cap', () => {
+  let server: PgServer;
+  before(async () => {
+    server = await startPgServer(18, { max_replication_slots: 1, max_wal_senders: 0, max_slot_wal_keep_size: '64MB' });
+  });
+  after(async () => server?.stop());
+
+  it('fails the slot and WAL sender items and warns about WAL retention, each with the fix', async () => {
+    await server.createDatabase('src');
+    await server.createDatabase('dst');
+    await server.query('src', 'CREATE TABLE t (id int PRIMARY KEY)');
+    // another tool's slot takes the only one
+    await server.query('src', `SELECT pg_create_logical_replication_slot('someone_else', 'pgoutput')`);
+    const catalog = await introspector.introspect(server.config('src'));
+    const items = await collect({
+      source: server.config('src'), target: server.config('dst'), taskId: 's1', mappings: resolveMappings(catalog, { schemas: [{ name: 'public' }] }),
+      syncTypes: { schema: true, full: true, incremental: true }, conflictingTables: 'PrecheckAndReportErrors',
+    });
+    const slots = item(items, 'source.replication_slots');
+    assert.equal(slots.result, 'fail');
+    assert.match(slots.cause ?? '', /max_replication_slots is 1 and 1 slots exist/);
+    assert.match(slots.fix ?? '', /max_replication_slots/);
+    const senders = item(items, 'source.wal_senders');
+    assert.equal(senders.result, 'fail');
+    assert.match(senders.cause ?? '', /max_wal_senders is 0/);
+    assert.match(senders.fix ?? '', /max_wal_senders/);
+    const wal = item(items, 'source.wal_retention');
+    assert.equal(wal.result, 'warn');
+    assert.match(wal.cause ?? '', /max_slot_wal_keep_size is 64MB/);
+  });
+});
