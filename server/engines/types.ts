@@ -89,6 +89,11 @@ export interface CatalogTable {
   bytesEstimate: number;
   /** PostgreSQL REPLICA IDENTITY: d default, f full, n nothing, i index */
   replicaIdentity: 'd' | 'f' | 'n' | 'i';
+  /**
+   * columns of the REPLICA IDENTITY USING INDEX index, which old-row images (updated keys,
+   * deletes) carry; null (or absent) for any other replica identity, or when that index is gone
+   */
+  replicaIdentityColumns?: string[] | null;
   partitioned: boolean;
 }
 

@@ -86,15 +86,16 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
       const live = Math.max(rows.get(k) ?? 0, guess);
       void where(o.taskId, m).then((w) => db().tableProgress.update({ where: w, data: { bytesDone: BigInt(b), rowsDone: BigInt(live) } })).catch(() => undefined);
     }
-    o.onProgress();
   }, 1000);
   timer.unref();
 
   const throttle = o.rpsLimit || o.bpsLimit ? new Throttle(o.rpsLimit, o.bpsLimit) : null;
   let next = 0;
+  // the first failure stops every worker from taking another chunk
+  let failed = false;
   const worker = async () => {
     while (next < jobs.length) {
-      if (o.signal.aborted) return;
+      if (o.signal.aborted || failed) return;
       const job = jobs[next++];
       const k = tableKey(job.m.source);
       const opened = await o.snapshot.read(job.m, job.chunk, o.format);
@@ -111,6 +112,8 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
       } finally {
         await release();
       }
+      // a finished chunk is durable progress: a retry window may close
+      o.onProgress();
       const left = (remaining.get(k) ?? 1) - 1;
       remaining.set(k, left);
       if (left === 0) {
@@ -122,11 +125,23 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
       }
     }
   };
+  const guarded = async () => {
+    try {
+      await worker();
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  };
+  let results: PromiseSettledResult<void>[];
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallelism, jobs.length)) }, worker));
+    // every worker has stopped before the caller closes the snapshot and the writer
+    results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(o.parallelism, jobs.length)) }, guarded));
   } finally {
     clearInterval(timer);
   }
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   if (o.signal.aborted) throw new AbortedError();
 }
 

@@ -96,6 +96,26 @@ describe('resolveMappings', () => {
     );
   });
 
+  it('uses the columns of the REPLICA IDENTITY USING INDEX index as the key', () => {
+    const cols = [col('a'), col('b'), col('c', { nullable: true })];
+    const uniqueKeys = [{ name: 'ri_a', columns: ['a'], allNotNull: true }, { name: 'ri_b', columns: ['b'], allNotNull: true }];
+    const indexes = uniqueKeys.map((u) => ({ name: u.name, unique: true, constraint: false, columns: u.columns, definition: '' }));
+    const ri = (extra: Partial<CatalogTable>): Catalog => ({
+      ...catalog, schemas: ['public'],
+      tables: [table('public', 'ri', { columns: cols, primaryKey: null, uniqueKeys, indexes, replicaIdentity: 'i', replicaIdentityColumns: ['b'], ...extra })],
+    });
+    const select = (columns?: string[]) => ({ schemas: [{ name: 'public', tables: [{ name: 'ri', columns: columns?.map((name) => ({ name })) }] }] });
+    // pgoutput's old-row images carry only b, so rows must be matched on b, not on the first key a
+    assert.deepEqual(resolveMappings(ri({}), select())[0].keyColumns, ['b']);
+    // PostgreSQL uses the index instead of the primary key too
+    assert.deepEqual(resolveMappings(ri({ primaryKey: { name: 'ri_pkey', columns: ['a'] } }), select())[0].keyColumns, ['b']);
+    rejects(() => resolveMappings(ri({}), select(['a', 'c'])), /Column "b" is part of the replica identity index ri_b of "public"."ri".* must be selected/);
+    // the index was dropped (identity behaves as NOTHING): the first NOT NULL unique key, as before
+    assert.deepEqual(resolveMappings(ri({ replicaIdentityColumns: null }), select())[0].keyColumns, ['a']);
+    // other identities ignore the field
+    assert.deepEqual(resolveMappings(ri({ replicaIdentity: 'd' }), select())[0].keyColumns, ['a']);
+  });
+
   it('rejects an invalid rule and two tables with one destination', () => {
     rejects(() => resolveMappings(catalog, { schemas: [{ name: 'public' }], renameRules: [{ level: 'table', match: '(', replace: '' }] }), /not a valid regular expression/);
     rejects(

@@ -146,12 +146,32 @@ export function resolveMappings(catalog: Catalog, selection: SelectionInput): Ta
 }
 
 /**
- * The columns that identify a row on the destination: the primary key, else the first unique
- * key whose columns are all NOT NULL, else (REPLICA IDENTITY FULL) every selected column. A
- * table with none of these gets [] (full data only: the precheck fails it for incremental).
+ * The columns that identify a row on the destination. They must be the columns the source's
+ * replica identity publishes, because the old-row images of deletes and key-changing updates
+ * carry only those:
+ *   1. REPLICA IDENTITY USING INDEX: that index's columns (PostgreSQL uses it instead of the
+ *      primary key, even when the table has one);
+ *   2. the primary key (the default identity);
+ *   3. the first unique key whose columns are all NOT NULL: REPLICA IDENTITY FULL images
+ *      carry it; with DEFAULT (no primary key, so nothing published) the precheck fails the
+ *      table for incremental, and full data uses it;
+ *   4. REPLICA IDENTITY FULL without such a key: every selected column;
+ *   5. none of these: [] (full data only: the precheck fails it for incremental).
  */
 function chooseKey(t: CatalogTable, selected: Set<string>, label: string, field: string): string[] {
   const missing = (cols: string[]) => cols.find((c) => !selected.has(c));
+  const ri = t.replicaIdentity === 'i' ? t.replicaIdentityColumns : null;
+  if (ri && ri.length > 0) {
+    const m = missing(ri);
+    if (m) {
+      const index = t.indexes.find((x) => x.unique && x.columns.length === ri.length && x.columns.every((c, i) => c === ri[i]));
+      throw badRequest(
+        `Column "${m}" is part of the replica identity index ${index ? `${index.name} ` : ''}of ${label}, which identifies its rows in the changes the source publishes, and must be selected. Select it, or select the whole table.`,
+        field,
+      );
+    }
+    return [...ri];
+  }
   if (t.primaryKey) {
     const m = missing(t.primaryKey.columns);
     if (m) throw badRequest(`Column "${m}" is part of the primary key of ${label} and must be selected. Select it, or select the whole table.`, field);

@@ -61,8 +61,9 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       const kind = await classify(o.taskId, e);
       const task = await db().task.findUnique({ where: { id: o.taskId } });
       if (!task) return 'stopped';
+      // the window runs from the first error of this outage, even when the kind of error changes
       if (!retrying || retrying.kind !== kind) {
-        retrying = { since: new Date(), kind };
+        retrying = { since: retrying?.since ?? new Date(), kind };
         await db().task.update({ where: { id: o.taskId }, data: { retryingSince: retrying.since, retryKind: kind } });
       }
       const verdict = retryVerdict(kind, retrying.since, new Date(), task.settings as RetryWindows);

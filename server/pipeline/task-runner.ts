@@ -2,7 +2,8 @@
 // stored on the task, full load skips finished tables, and incremental resumes from the
 // position recorded on the target with the data.
 import { db } from '../db';
-import type { Catalog, TableMapping } from '../engines/types';
+import type { Catalog, SnapshotSession, TableMapping } from '../engines/types';
+import { tableKey } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { AbortedError, ensureProgressRows, runFullLoad } from './full-load';
 import { runIncremental } from './incremental';
@@ -22,7 +23,7 @@ export async function runTask(taskId: string, signal: AbortSignal, hooks: Runner
   const ctx = await loadTaskContext(taskId);
   const schemas = [...new Set(ctx.selection.schemas.map((s) => s.name))];
   const catalog = await ctx.sourceEngine.introspector.introspect(ctx.source, { schemas });
-  const mappings = resolveMappings(catalog, ctx.selection);
+  const mappings = await frozenMappings(taskId, resolveMappings(catalog, ctx.selection), catalog);
   let stage = ctx.task.stage as 'schema' | 'full' | 'incremental' | 'done';
   const { syncSchema, syncFull, syncIncremental } = ctx.task;
 
@@ -66,10 +67,15 @@ export async function runTask(taskId: string, signal: AbortSignal, hooks: Runner
 
 async function fullStage(ctx: TaskContext, catalog: Catalog, mappings: TableMapping[], signal: AbortSignal, hooks: RunnerHooks): Promise<void> {
   const taskId = ctx.task.id;
-  await ensureProgressRows(taskId, mappings, catalog);
   const parallelism = ctx.settings.fullParallelism;
-  const snapshot = await ctx.sourceEngine.snapshot.openSnapshot(ctx.source, { taskId, mappings, workers: parallelism, withCapture: ctx.task.syncIncremental });
   const writer = await ctx.targetEngine.writer.openWriter(ctx.target, { taskId, originName: originFor(taskId), replicaRole: true });
+  let snapshot: SnapshotSession;
+  try {
+    snapshot = await ctx.sourceEngine.snapshot.openSnapshot(ctx.source, { taskId, mappings, workers: parallelism, withCapture: ctx.task.syncIncremental });
+  } catch (e) {
+    await writer.close();
+    throw e;
+  }
   try {
     if (ctx.task.syncIncremental) await db().task.update({ where: { id: taskId }, data: { checkpoint: snapshot.position } });
     const from = ctx.task.syncIncremental ? ` at source position ${snapshot.position}` : '';
@@ -130,6 +136,28 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
     await writer.close();
     await metrics.stop();
   }
+}
+
+/**
+ * The tables a task synchronizes are fixed when it first starts (its table progress rows). A
+ * table created later in a selected schema is not added: its rows would need a full load and
+ * a publication change that DDL synchronization will bring; the operator is told.
+ */
+async function frozenMappings(taskId: string, resolved: TableMapping[], catalog: Catalog): Promise<TableMapping[]> {
+  const known = await db().tableProgress.findMany({ where: { taskId }, select: { sourceSchema: true, sourceTable: true } });
+  if (!known.length) {
+    await ensureProgressRows(taskId, resolved, catalog);
+    return resolved;
+  }
+  const keys = new Set(known.map((k) => tableKey({ schema: k.sourceSchema, name: k.sourceTable })));
+  const added = resolved.filter((m) => !keys.has(tableKey(m.source)));
+  if (added.length) {
+    const names = added.map((m) => `${m.source.schema}.${m.source.name}`).join(', ');
+    await recordEvent(taskId, 'warn', `Not synchronized: table(s) created after the task started: ${names}. Create a new task for them.`);
+  }
+  const missing = [...keys].filter((k) => !resolved.some((m) => tableKey(m.source) === k));
+  if (missing.length) throw new Error(`Selected table(s) no longer exist on the source: ${missing.map((k) => k.replace('\u0000', '.')).join(', ')}`);
+  return resolved.filter((m) => keys.has(tableKey(m.source)));
 }
 
 export function originFor(taskId: string): string {

@@ -2,7 +2,7 @@
 // the task starts (Not Started, Precheck Failed); settings also while Paused; the name at any
 // time. A changed configuration invalidates the last precheck: the task must pass a new one.
 import { z } from 'zod';
-import { precondition } from '../errors';
+import { badRequest, precondition } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
 import { TaskStatus } from '../task-status';
 import { endpointData } from './endpoint-config';
@@ -13,7 +13,10 @@ import { inTransaction, lockTask } from './task-lock';
 import type { TaskDetailView } from './task-view';
 import { parseInput } from './validate';
 
-/** An endpoint as given to configure: the password may be left out to keep the stored one. */
+/**
+ * An endpoint as given to configure: the password may be left out to keep the stored one, but
+ * only while the address and account stay the same (see ADDRESS_FIELDS).
+ */
 export const endpointPatch = endpointInput.extend({ password: z.string().optional() });
 
 export const taskUpdate = z.object({
@@ -27,6 +30,13 @@ export const taskUpdate = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 export type TaskUpdate = z.input<typeof taskUpdate>;
+
+/**
+ * The fields that say where the stored password is sent. Changing any of them needs the
+ * password again: otherwise anyone who may configure a task could point the endpoint at a
+ * server of their own and have a precheck or connectivity test send it the stored password.
+ */
+const ADDRESS_FIELDS = ['engine', 'host', 'port', 'database', 'user'] as const;
 
 const CONFIGURABLE: string[] = [TaskStatus.NotStarted, TaskStatus.PrecheckFailed];
 const SETTINGS_CONFIGURABLE: string[] = [...CONFIGURABLE, TaskStatus.Paused];
@@ -46,10 +56,20 @@ export async function updateTask(input: TaskUpdate): Promise<TaskDetailView> {
       throw precondition(`Task ${u.id} is ${locked.status}; its settings can be changed only before it starts or while it is Paused`);
     }
     const task = await tx.task.findUniqueOrThrow({ where: { id: u.id }, include: { source: true, dest: true } });
-    for (const [patch, endpointId] of [[u.source, task.sourceId], [u.destination, task.destId]] as const) {
+    for (const [side, patch, stored] of [['source', u.source, task.source], ['destination', u.destination, task.dest]] as const) {
       if (!patch) continue;
+      const changed: string[] = ADDRESS_FIELDS.filter((f) => patch[f] !== stored[f]);
+      // a weaker SSL mode would let someone on the network read the password
+      const storedSsl = (stored.options as { ssl?: string } | null)?.ssl;
+      if ((patch.ssl ?? undefined) !== (storedSsl ?? undefined)) changed.push('ssl');
+      if (patch.password === undefined && changed.length > 0) {
+        throw badRequest(
+          `The ${side} password must be entered again when the ${side} address or account changes (${changed.join(', ')} changed). Enter the password of the ${side} database account.`,
+          `${side}.password`,
+        );
+      }
       const { passwordEnc, ...rest } = endpointData({ ...patch, password: patch.password ?? '' });
-      await tx.endpoint.update({ where: { id: endpointId }, data: patch.password === undefined ? rest : { ...rest, passwordEnc } });
+      await tx.endpoint.update({ where: { id: stored.id }, data: patch.password === undefined ? rest : { ...rest, passwordEnc } });
     }
     const data: Prisma.TaskUpdateInput = {};
     if (u.name) data.name = u.name;

@@ -99,8 +99,10 @@ describe('tasks', () => {
     await passPrecheck(t.id);
     const bad = await rejection(c.tasks.configure.mutate({ id: t.id, settings: { retryOtherMinutes: 900, retryConnectionMinutes: 800 } }));
     assert.equal(bad.field, 'settings.retryOtherMinutes');
-    const u = await c.tasks.configure.mutate({ id: t.id, source: { ...definition().source, password: undefined, host: '10.0.0.9' }, settings: { fullRps: 500 } });
-    assert.equal(u.source.host, '10.0.0.9');
+    const weaker = await rejection(c.tasks.configure.mutate({ id: t.id, source: { ...definition().source, password: undefined, ssl: 'disable' } }));
+    assert.equal(weaker.field, 'source.password', 'a changed SSL mode needs the password again');
+    const u = await c.tasks.configure.mutate({ id: t.id, source: { ...definition().source, password: undefined }, settings: { fullRps: 500 } });
+    assert.equal(u.source.host, '127.0.0.1');
     assert.equal(u.settings.fullRps, 500);
     assert.equal(u.settings.retryConnectionMinutes, 720, 'other settings kept');
     assert.equal(u.precheck?.state, 'outdated');
@@ -116,6 +118,38 @@ describe('tasks', () => {
     await setStatus(t.id, 'Paused', `, "desiredState" = 'Paused'`);
     const paused = await c.tasks.configure.mutate({ id: t.id, settings: { incrementalRps: 100 } });
     assert.equal(paused.settings.incrementalRps, 100, 'settings can change while Paused');
+  });
+
+  test('configure: a changed address or account needs the password again, so the stored one cannot be redirected', async () => {
+    const c = api.client({ token: api.token });
+    const t = await c.tasks.create.mutate(definition());
+    const { decryptSecret } = await import('../../server/crypto');
+    const stored = async (id: number) => decryptSecret((await api.meta.query('dts_meta', 'SELECT "passwordEnc" FROM "Endpoint" WHERE id = $1', [id]))[0].passwordEnc);
+
+    for (const change of [{ host: '203.0.113.7' }, { port: 6543 }, { database: 'other' }, { user: 'someone' }]) {
+      const e = await rejection(c.tasks.configure.mutate({ id: t.id, source: { ...definition().source, password: undefined, ...change } }));
+      assert.equal(e.code, 'BAD_REQUEST');
+      assert.equal(e.field, 'source.password');
+      assert.match(e.message, new RegExp(`password must be entered again when the source address or account changes \\(${Object.keys(change)[0]} changed\\)`));
+    }
+    const dest = await rejection(c.tasks.configure.mutate({ id: t.id, destination: { ...definition().destination, password: undefined, host: '203.0.113.7' } }));
+    assert.equal(dest.field, 'destination.password');
+    const unchanged = await c.tasks.get.query({ id: t.id });
+    assert.equal(unchanged.source.host, '127.0.0.1', 'nothing was changed');
+    assert.equal(unchanged.destination.host, '127.0.0.1');
+    assert.equal(await stored(unchanged.source.id), 'S3cret-source-pw');
+
+    const moved = await c.tasks.configure.mutate({ id: t.id, source: { ...definition().source, host: '10.0.0.9', password: 'New-source-pw' } });
+    assert.equal(moved.source.host, '10.0.0.9');
+    assert.equal(await stored(moved.source.id), 'New-source-pw');
+
+    const renamed = await c.tasks.configure.mutate({ id: t.id, name: 'renamed sync', settings: { fullRps: 300 } });
+    assert.equal(renamed.name, 'renamed sync');
+    assert.equal(renamed.settings.fullRps, 300);
+    const same = await c.tasks.configure.mutate({ id: t.id, source: { ...definition().source, host: '10.0.0.9', password: undefined } });
+    assert.equal(same.source.host, '10.0.0.9');
+    assert.equal(await stored(same.source.id), 'New-source-pw', 'the stored password is kept while the address is unchanged');
+    assert.equal(await stored(same.destination.id), 'S3cret-dest-pw');
   });
 
   test('pause, end and release set the desired state and NOTIFY the replicator', async () => {

@@ -42,6 +42,10 @@ CREATE TABLE public.ukey (a int NOT NULL, b text);
 CREATE UNIQUE INDEX ukey_a ON public.ukey (a);
 CREATE TABLE public.fullident (a int, b text);
 ALTER TABLE public.fullident REPLICA IDENTITY FULL;
+CREATE TABLE public.riukey (a int NOT NULL, b int NOT NULL, c text);
+CREATE UNIQUE INDEX riukey_a ON public.riukey (a);
+CREATE UNIQUE INDEX riukey_b ON public.riukey (b);
+ALTER TABLE public.riukey REPLICA IDENTITY USING INDEX riukey_b;
 CREATE TABLE public.measurements (id int, at date NOT NULL, v float8, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
 CREATE TABLE public.measurements_2024 PARTITION OF public.measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE public.dts_postgres_heartbeat (x int);
@@ -103,13 +107,25 @@ for (const version of testVersions()) {
       assert.deepEqual(catalog.schemas, ['My Schema', 'public']);
       assert.deepEqual(
         catalog.tables.map((t) => `${t.schema}.${t.name}`),
-        ['My Schema.Child "Quoted" Table', 'My Schema.Parent Table', 'public.fullident', 'public.measurements', 'public.nokey', 'public.ukey'],
+        ['My Schema.Child "Quoted" Table', 'My Schema.Parent Table', 'public.fullident', 'public.measurements', 'public.nokey', 'public.riukey', 'public.ukey'],
       );
       const m = find(catalog, 'public', 'measurements');
       assert.equal(m.partitioned, true);
       assert.equal(m.rowEstimate, 100);
       assert.ok(m.bytesEstimate > 0, 'partition sizes are summed');
       assert.equal(find(catalog, 'public', 'fullident').replicaIdentity, 'f');
+      assert.equal(find(catalog, 'public', 'fullident').replicaIdentityColumns, null);
+    });
+
+    it('reports the columns of a REPLICA IDENTITY USING INDEX index, which the mapping uses as the key', () => {
+      const ri = find(catalog, 'public', 'riukey');
+      assert.equal(ri.replicaIdentity, 'i');
+      assert.deepEqual(ri.replicaIdentityColumns, ['b']);
+      assert.deepEqual(ri.uniqueKeys.map((u) => u.name), ['riukey_a', 'riukey_b']);
+      assert.equal(find(catalog, 'public', 'ukey').replicaIdentityColumns, null);
+      assert.equal(find(catalog, 'My Schema', 'Parent Table').replicaIdentityColumns, null);
+      const [m] = resolveMappings(catalog, { schemas: [{ name: 'public', tables: [{ name: 'riukey' }] }] });
+      assert.deepEqual(m.keyColumns, ['b'], 'not the first unique key riukey_a');
     });
 
     it('reads columns with native and neutral types, defaults, identity, generated expressions, user types and sequences', () => {

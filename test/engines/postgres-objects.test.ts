@@ -26,6 +26,9 @@ describe('PostgreSQL 18: object selection, renames, filters and operations', () 
       `CREATE SCHEMA "Sales Data";
        CREATE TABLE "Sales Data"."Order Items" (id int PRIMARY KEY, "Amount" numeric(10,2), region text NOT NULL, secret text);
        CREATE TABLE "Sales Data".audit (k int PRIMARY KEY, v text);
+       CREATE TABLE "Sales Data".docs (id int PRIMARY KEY, status text NOT NULL, body text);
+       -- an incompressible body is stored out of line (TOASTed), so an UPDATE that leaves it unchanged does not carry it
+       INSERT INTO "Sales Data".docs SELECT g, 'draft', (SELECT string_agg(md5(g::text || '-' || i), '') FROM generate_series(1, 3000) i) FROM generate_series(1, 20) g;
        INSERT INTO "Sales Data"."Order Items" SELECT g, g * 1.5, CASE WHEN g % 3 = 0 THEN 'eu' ELSE 'us' END, 'secret ' || g FROM generate_series(1, 3000) g;
        INSERT INTO "Sales Data".audit SELECT g, 'a' || g FROM generate_series(1, 100) g;`,
     );
@@ -38,6 +41,7 @@ describe('PostgreSQL 18: object selection, renames, filters and operations', () 
             tables: [
               { name: 'Order Items', targetName: 'order_items', columns: [{ name: 'id' }, { name: 'Amount', targetName: 'amount' }, { name: 'region' }], where: `region = 'eu'` },
               { name: 'audit', ops: ['insert', 'update'] },
+              { name: 'docs', where: `status = 'active'` },
             ],
           },
         ],
@@ -60,7 +64,8 @@ describe('PostgreSQL 18: object selection, renames, filters and operations', () 
        DELETE FROM "Sales Data"."Order Items" WHERE id % 11 = 0;
        INSERT INTO "Sales Data".audit VALUES (101, 'new');
        UPDATE "Sales Data".audit SET v = 'changed' WHERE k <= 10;
-       DELETE FROM "Sales Data".audit WHERE k > 90;`,
+       DELETE FROM "Sales Data".audit WHERE k > 90;
+       UPDATE "Sales Data".docs SET status = 'active' WHERE id <= 10;`,
     );
     await waitCaughtUp(pair, 'src', id);
 
@@ -72,6 +77,10 @@ describe('PostgreSQL 18: object selection, renames, filters and operations', () 
     const audit = await pair.target.query<{ n: string; changed: string }>('dst', `SELECT count(*)::text AS n, count(*) FILTER (WHERE v = 'changed')::text AS changed FROM sales.audit_log`);
     assert.equal(audit[0].n, '101', 'deletes were not synchronized for audit (ops: insert, update), the insert was');
     assert.equal(audit[0].changed, '10', 'updates were synchronized for audit');
+
+    // rows moved into the filter by an UPDATE that left their large TOASTed body unchanged
+    const docs = await pair.target.query<{ n: string; full: string }>('dst', `SELECT count(*)::text AS n, count(*) FILTER (WHERE length(body) = 96000)::text AS full FROM sales.docs`);
+    assert.deepEqual(docs[0], { n: '10', full: '10' }, 'rows entering the filter arrive whole');
 
     // the heartbeat gives a latency figure while the source is idle
     const { db } = await import('../../server/db');

@@ -39,8 +39,8 @@ export interface Pair {
   stop(): Promise<void>;
 }
 
-export async function startPair(version: PgVersion): Promise<Pair> {
-  const [source, target] = await Promise.all([startPgServer(version), startPgServer(version)]);
+export async function startPair(version: PgVersion, sourceSettings: Record<string, string | number> = {}): Promise<Pair> {
+  const [source, target] = await Promise.all([startPgServer(version, sourceSettings), startPgServer(version)]);
   return {
     version,
     source,
@@ -61,9 +61,9 @@ export interface Suite {
  * databases `src` and `dst`, and an in-process replicator. The metadata database is stopped by
  * stopMeta() at the end of the file.
  */
-export async function startSuite(version: PgVersion): Promise<Suite> {
+export async function startSuite(version: PgVersion, sourceSettings: Record<string, string | number> = {}): Promise<Suite> {
   await startMeta();
-  const pair = await startPair(version);
+  const pair = await startPair(version, sourceSettings);
   await pair.source.createDatabase('src');
   await pair.target.createDatabase('dst');
   const { startReplicator } = await import('../../server/replicator/main');

@@ -73,7 +73,8 @@ export async function startPgServer(version: PgVersion, settings: Record<string,
   });
   const url = (database = 'postgres', user = 'postgres', password = SUPER_PASSWORD) => local.url(database, user, password);
   async function query<T extends pg.QueryResultRow>(database: string, text: string, params?: unknown[]): Promise<T[]> {
-    const c = new pg.Client({ connectionString: url(database) });
+    // one text format for every server, whatever its defaults, so checksums compare values
+    const c = new pg.Client({ connectionString: url(database), options: '-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3' });
     await c.connect();
     try {
       return (await c.query<T>(text, params)).rows;

@@ -110,3 +110,28 @@ export function deleteSql(m: TableMapping, t: TargetTable, rows: Row[]): Stmt {
 export function deleteThenInsert(m: TableMapping, t: TargetTable, rows: Row[], cols: string[]): Stmt[] {
   return [deleteSql(m, t, rows), upsertSql(m, { ...t, keyUnique: false }, rows, cols, 'nothing')];
 }
+
+/**
+ * For a table without a unique key (REPLICA IDENTITY FULL): the change touches ONE row equal to
+ * the old image, so duplicates on the destination stay exactly as many as on the source.
+ */
+export function deleteOneSql(m: TableMapping, t: TargetTable, before: Row): Stmt {
+  const { from, values } = unnestFrom([before], m.keyColumns);
+  return {
+    text: `DELETE FROM ${qualify(m.target)} WHERE ctid = (SELECT t.ctid FROM ${qualify(m.target)} AS t, ${from} WHERE ${matchKey(m, t)} LIMIT 1)`,
+    values,
+  };
+}
+
+export function updateOneSql(m: TableMapping, t: TargetTable, before: Row, after: Row, cols: string[]): Stmt {
+  const { from, values } = unnestFrom([before], m.keyColumns);
+  const sets = cols.map((c) => {
+    values.push(after[c] as string);
+    return `${q(targetName(m, c))} = $${values.length}::text::${typeOf(t, m, c)}`;
+  });
+  return {
+    text: `WITH one AS (SELECT t.ctid AS tid FROM ${qualify(m.target)} AS t, ${from} WHERE ${matchKey(m, t)} LIMIT 1)
+           UPDATE ${qualify(m.target)} SET ${sets.join(', ')} FROM one WHERE ${qualify(m.target)}.ctid = one.tid`,
+    values,
+  };
+}

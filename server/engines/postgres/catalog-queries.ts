@@ -174,6 +174,8 @@ export interface IndexRow {
   constraint_type: string | null;
   partial: boolean;
   expressions: boolean;
+  /** the table's REPLICA IDENTITY USING INDEX index */
+  replident: boolean;
   cols: string[];
   def: string;
 }
@@ -184,7 +186,7 @@ export function indexesQuery(version: number): string {
     SELECT i.indrelid::int8 AS relid, ic.relname AS name, i.indisunique AS unique, i.indisprimary AS primary,
            (SELECT co.contype::text FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid
                AND co.contype IN ('p', 'u', 'x') LIMIT 1) AS constraint_type,
-           i.indpred IS NOT NULL AS partial, i.indexprs IS NOT NULL AS expressions,
+           i.indpred IS NOT NULL AS partial, i.indexprs IS NOT NULL AS expressions, i.indisreplident AS replident,
            ARRAY(SELECT a.attname::text FROM unnest((i.indkey::int2[])[0:${nkeys} - 1]) WITH ORDINALITY k(num, ord)
                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord) AS cols,
            pg_get_indexdef(i.indexrelid) AS def

@@ -34,6 +34,9 @@ export function clientConfig(cfg: ConnectionConfig, opts: ConnectOptions = {}): 
     connectionTimeoutMillis: cfg.connectTimeoutMs ?? 10_000,
     application_name: opts.applicationName ?? 'dts',
     types: textTypes,
+    // Values travel as text, so every session uses the formats the other side parses
+    // unambiguously, whatever the server's defaults (as built-in logical replication does).
+    options: '-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3',
     keepAlive: true,
     ...(opts.statementTimeoutMs !== undefined ? { statement_timeout: opts.statementTimeoutMs } : {}),
   };

@@ -106,6 +106,7 @@ async function readCatalog(c: pg.Client, version: number, serverVersion: string,
       rowEstimate: Math.max(0, Math.round(Number(r.reltuples))),
       bytesEstimate: Number(r.bytes),
       replicaIdentity: (['d', 'f', 'n', 'i'].includes(r.relreplident) ? r.relreplident : 'd') as CatalogTable['replicaIdentity'],
+      replicaIdentityColumns: null,
       partitioned: r.relkind === 'p',
     };
     byOid.set(Number(r.oid), t);
@@ -145,6 +146,8 @@ async function readCatalog(c: pg.Client, version: number, serverVersion: string,
     if (!t) continue;
     const constraint = r.constraint_type === 'p' || r.constraint_type === 'u';
     t.indexes.push({ name: r.name, unique: r.unique, constraint, columns: r.cols, definition: r.def });
+    // pgoutput's old-row images carry only this index's columns, so rows are matched on them
+    if (r.replident && t.replicaIdentity === 'i') t.replicaIdentityColumns = r.cols;
     // a unique index that is not a constraint also identifies rows when it is plain (no
     // expression, no predicate): list it as a unique key after the constraints
     if (r.unique && !constraint && !r.partial && !r.expressions && r.cols.length > 0) {

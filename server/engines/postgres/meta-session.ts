@@ -15,7 +15,9 @@ export interface MetaSession {
 const LOCK_CLASS = 7465;
 
 export async function openMetaSession(url: string, channel: string): Promise<MetaSession> {
-  const c = new pg.Client({ connectionString: url, application_name: 'dts-replicator', keepAlive: true });
+  // keepalive probes after 10 s idle: a dead metadata server or network is noticed in about a
+  // minute, and the runners stop before another replicator can take their tasks
+  const c = new pg.Client({ connectionString: url, application_name: 'dts-replicator', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   let lost: ((e: Error) => void) | null = null;
   let closed = false;
   const fireLost = (e: Error) => {

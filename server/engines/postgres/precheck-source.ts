@@ -169,9 +169,10 @@ export const sourceChecks: Check[] = [
     when: dataSync,
     async run({ source, input }) {
       const refs = input.mappings.map((m) => m.source);
-      const rows = (await catalogQuery<{ schema: string; name: string; replident: string; has_pk: boolean; uk_index: string | null }>(source,
+      const rows = (await catalogQuery<{ schema: string; name: string; replident: string; has_pk: boolean; ri_index: boolean; uk_index: string | null }>(source,
         `SELECT x.s AS schema, x.n AS name, c.relreplident::text AS replident,
                 EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk,
+                EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident AND i.indisvalid) AS ri_index,
                 (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
                   WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT i.indisprimary
                     AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k WHERE NOT a.attnotnull)
@@ -188,7 +189,16 @@ export const sourceChecks: Check[] = [
         if (t.replident === 'n' && incr) {
           failing.push(`${name} has REPLICA IDENTITY NOTHING, so its updates and deletes cannot be published`);
           fixes.push(`ALTER TABLE ${name} REPLICA IDENTITY DEFAULT;`);
+        } else if (t.replident === 'i' && !t.ri_index && incr) {
+          // the index was dropped: PostgreSQL then publishes no old-row image, as with NOTHING
+          failing.push(`${name} has REPLICA IDENTITY USING INDEX, but that index no longer exists, so its updates and deletes cannot be published`);
+          fixes.push(
+            t.has_pk ? `ALTER TABLE ${name} REPLICA IDENTITY DEFAULT;`
+            : t.uk_index ? `ALTER TABLE ${name} REPLICA IDENTITY USING INDEX ${q(t.uk_index)};`
+            : `ALTER TABLE ${name} REPLICA IDENTITY FULL;`,
+          );
         } else if (t.has_pk || t.replident === 'i') {
+          // the primary key, or the replica identity index, which the mapping uses as the key
           continue;
         } else if (t.replident === 'f') {
           if (!t.uk_index) warning.push(`${name} has no primary key; REPLICA IDENTITY FULL is set, so updates and deletes match rows on every column (slower, and duplicate rows cannot be told apart)`);

@@ -28,10 +28,12 @@ export function copyOutSql(m: TableMapping, chunk: ChunkSpec, format: 'binary' |
 interface Worker {
   client: pg.Client;
   busy: boolean;
+  /** its COPY did not finish: the connection is closed and the worker is out of the pool */
+  dead: boolean;
 }
 
 class PgSnapshotSession implements SnapshotSession {
-  private waiters: ((w: Worker) => void)[] = [];
+  private waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
   constructor(
     readonly position: string,
     private workers: Worker[],
@@ -40,9 +42,11 @@ class PgSnapshotSession implements SnapshotSession {
   async chunks(m: TableMapping, _estimateRows: number): Promise<ChunkSpec[]> {
     const w = await this.acquire();
     try {
-      const r = await w.client.query<{ pages: string }>(
-        `SELECT (pg_relation_size(c.oid) / ${PAGE})::bigint AS pages FROM pg_class c WHERE c.oid = ${lit(qualify(m.source))}::regclass`,
+      const r = await w.client.query<{ pages: string; kind: string }>(
+        `SELECT (pg_relation_size(c.oid) / ${PAGE})::bigint AS pages, c.relkind AS kind FROM pg_class c WHERE c.oid = ${lit(qualify(m.source))}::regclass`,
       );
+      // a partitioned table has no rows of its own: COPY reads it through a query, whole
+      if (r.rows[0]?.kind === 'p') return [{ range: 'true', label: 'partitioned table' }];
       const pages = Number(r.rows[0]?.pages ?? 0);
       const per = Math.floor(CHUNK_BYTES / PAGE);
       if (pages <= per) return [{ range: null, label: 'whole table' }];
@@ -65,15 +69,25 @@ class PgSnapshotSession implements SnapshotSession {
     const w = await this.acquire();
     const fmt = format === 'pg-copy-binary' ? 'binary' : 'text';
     const stream = w.client.query(copyTo(copyOutSql(m, chunk, fmt)));
+    let ended = false;
     let released = false;
     const release = async () => {
       if (released) return;
       released = true;
-      if (!stream.destroyed) stream.destroy();
+      if (ended) {
+        this.releaseWorker(w);
+        return;
+      }
+      // the COPY was cut short (the destination failed): this connection is still in COPY
+      // mode and its snapshot cannot be trusted, so close it rather than reuse it
+      w.dead = true;
+      stream.destroy();
+      await w.client.end().catch(() => undefined);
       this.releaseWorker(w);
     };
     const done = new Promise<void>((resolve, reject) => {
       stream.on('end', () => {
+        ended = true;
         void release();
         resolve();
       });
@@ -88,24 +102,33 @@ class PgSnapshotSession implements SnapshotSession {
   }
 
   private acquire(): Promise<Worker> {
-    const free = this.workers.find((w) => !w.busy);
+    const free = this.workers.find((w) => !w.busy && !w.dead);
     if (free) {
       free.busy = true;
       return Promise.resolve(free);
     }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (this.workers.every((w) => w.dead)) return Promise.reject(new Error('every snapshot reader has failed'));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   private releaseWorker(w: Worker): void {
+    if (w.dead) {
+      w.busy = false;
+      if (this.workers.every((x) => x.dead)) {
+        for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('every snapshot reader has failed'));
+      }
+      return;
+    }
     const next = this.waiters.shift();
-    if (next) next(w);
+    if (next) next.resolve(w);
     else w.busy = false;
   }
 
   async close(): Promise<void> {
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the snapshot is closed'));
     await Promise.all(
       this.workers.map(async (w) => {
-        await w.client.query('COMMIT').catch(() => undefined);
+        if (!w.dead) await w.client.query('COMMIT').catch(() => undefined);
         await w.client.end().catch(() => undefined);
       }),
     );
@@ -117,7 +140,7 @@ async function openWorkers(cfg: ConnectionConfig, n: number, snapshot: string): 
   try {
     for (let i = 0; i < n; i++) {
       const client = await connect(cfg, { applicationName: 'dts-snapshot' });
-      workers.push({ client, busy: false });
+      workers.push({ client, busy: false, dead: false });
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET TRANSACTION SNAPSHOT ${lit(snapshot)}`);
     }

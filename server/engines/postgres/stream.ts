@@ -10,7 +10,7 @@ import type { Change, ChangeStream, ConnectionConfig, Row, StreamSource, TableMa
 import { tableKey } from '../types';
 import { connect, q } from './connect';
 import { beat, createSlot, dropCaptureObjects, ensureCaptureObjects, slotExists } from './capture';
-import { matchFilter } from './filter';
+import { RowFilter } from './row-filter';
 import { HEARTBEAT, publicationName, slotName } from './names';
 import { bigToLsn, lsnToBig, PG_EPOCH_OFFSET_US } from './types';
 
@@ -43,7 +43,7 @@ class PgChangeStream implements ChangeStream {
   private relations = new Map<number, TableRef>();
   private wanted: Set<string>;
   private heartbeatKey = tableKey(HEARTBEAT);
-  private filterClient: pg.Client | null = null;
+  private rowFilter: RowFilter;
 
   constructor(
     private client: pg.Client,
@@ -55,6 +55,7 @@ class PgChangeStream implements ChangeStream {
   ) {
     this.acked = start;
     this.wanted = new Set(mappings.map((m) => tableKey(m.source)));
+    this.rowFilter = new RowFilter(cfg, mappings);
     this.statusTimer = setInterval(() => this.sendStatus(false), STATUS_INTERVAL_MS);
     this.statusTimer.unref();
   }
@@ -214,48 +215,8 @@ class PgChangeStream implements ChangeStream {
       this.paused = false;
       this.connection.stream.resume();
     }
-    await this.applyRowFilters(out);
+    await this.rowFilter.apply(out);
     return out;
-  }
-
-  /** WHERE filters on incremental data: a row leaving the filter is deleted on the target */
-  private async applyRowFilters(txns: Transaction[]): Promise<void> {
-    const filtered = this.mappings.filter((m) => m.where);
-    if (!filtered.length) return;
-    this.filterClient ??= await connect(this.cfg, { applicationName: 'dts-filter' });
-    for (const m of filtered) {
-      const key = tableKey(m.source);
-      const hits: { t: Transaction; i: number; row: Row }[] = [];
-      for (const t of txns) {
-        t.changes.forEach((c, i) => {
-          if ((c.op === 'insert' || c.op === 'update') && tableKey(c.table) === key) hits.push({ t, i, row: c.after });
-        });
-      }
-      if (!hits.length) continue;
-      const ok = await matchFilter(this.filterClient, m, hits.map((h) => h.row), await this.columnTypes(m));
-      hits.forEach((h, j) => {
-        if (ok[j]) return;
-        const c = h.t.changes[h.i];
-        if (c.op === 'insert') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.after, m) };
-        else if (c.op === 'update') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.before ?? c.after, m) };
-      });
-    }
-  }
-
-  private types = new Map<string, Map<string, string>>();
-
-  private async columnTypes(m: TableMapping): Promise<Map<string, string>> {
-    const k = tableKey(m.source);
-    let t = this.types.get(k);
-    if (!t) {
-      const r = await (this.filterClient as pg.Client).query<{ name: string; type: string }>(
-        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
-        [`${q(m.source.schema)}.${q(m.source.name)}`],
-      );
-      t = new Map(r.rows.map((x) => [x.name, x.type]));
-      this.types.set(k, t);
-    }
-    return t;
   }
 
   private sendStatus(reply: boolean): void {
@@ -289,7 +250,7 @@ class PgChangeStream implements ChangeStream {
     clearInterval(this.statusTimer);
     this.wake();
     await this.client.end().catch(() => undefined);
-    await this.filterClient?.end().catch(() => undefined);
+    await this.rowFilter.close();
   }
 
   get ackedPosition(): string {
@@ -304,11 +265,6 @@ interface PgConnection {
   stream: { pause(): void; resume(): void };
 }
 
-function keyOf(row: Row, m: TableMapping): Row {
-  const out: Row = {};
-  for (const k of m.keyColumns) out[k] = row[k];
-  return out;
-}
 
 export const streamSource: StreamSource = {
   async prepare(cfg, { taskId, mappings }) {

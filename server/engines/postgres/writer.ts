@@ -10,7 +10,7 @@ import type { ApplyResult, BulkStream, ConnectionConfig, Row, TableMapping, Tran
 import { tableKey } from '../types';
 import { Coalescer, definedColumns, keyString, type NetRow } from '../shared/coalesce';
 import { connect, lit, q, qualify, withClient } from './connect';
-import { deleteSql, deleteThenInsert, updateSql, upsertSql, type Stmt, type TargetTable } from './apply-sql';
+import { deleteOneSql, deleteSql, deleteThenInsert, updateOneSql, updateSql, upsertSql, type Stmt, type TargetTable } from './apply-sql';
 import { CHECKPOINT } from './names';
 
 /** rows per statement; each column is one parameter, so this bounds statement size only */
@@ -154,6 +154,15 @@ class PgWriter implements Writer {
         bytes += t.bytes;
         for (const c of t.changes) {
           rows++;
+          if (c.op !== 'truncate' && c.op !== 'ddl') {
+            const m = opts.mappings.get(tableKey(c.table));
+            if (m && !(await this.table(m)).keyUnique) {
+              // no unique key: rows cannot be merged by key; apply this change alone, in order
+              await this.flush(co);
+              await this.applyKeyless(m, c);
+              continue;
+            }
+          }
           if (co.add(c)) {
             if (co.size >= ROWS_PER_STMT * 4) await this.flush(co);
             continue;
@@ -224,8 +233,40 @@ class PgWriter implements Writer {
     if (!m || !c.before) return;
     const t = await this.table(m);
     const cols = definedColumns(c.after, m);
-    const r = await this.run(updateSql(m, t, [c.after], cols, [c.before]));
-    if (!r.rowCount && cols.length === m.columns.length) await this.upsert(m, t, [c.after], cols);
+    if (cols.length === m.columns.length && t.keyUnique && this.replica) {
+      // a complete image: the row leaves its old key and the new key gets exactly this image,
+      // whatever the destination holds there (a replay after a restarted full load may find
+      // a newer row at either key; later changes bring the rest). Only with
+      // session_replication_role = replica, where a DELETE cascades to nothing.
+      await this.run(deleteSql(m, t, [c.before]));
+      await this.run(upsertSql(m, t, [c.after], cols, 'update'));
+      return;
+    }
+    // unchanged TOAST values: the destination row keeps them, so it must be moved by UPDATE
+    await this.client.query('SAVEPOINT dts_key');
+    try {
+      const r = await this.run(updateSql(m, t, [c.after], cols, [c.before]));
+      if (!r.rowCount && cols.length === m.columns.length) await this.upsert(m, t, [c.after], cols);
+      await this.client.query('RELEASE SAVEPOINT dts_key');
+    } catch (e) {
+      if ((e as { code?: string }).code !== '23505') throw e;
+      // The new key is taken on the destination: a replay after a restarted full load, where the
+      // newer snapshot already has this row at its new key (with the TOASTed values this image
+      // lacks) and maybe a later row at the old key, whose INSERT is replayed after this. So:
+      // the row at the new key takes the changed columns, and the old key is cleared.
+      await this.client.query('ROLLBACK TO SAVEPOINT dts_key');
+      await this.run(updateSql(m, t, [c.after], cols));
+      await this.run(deleteSql(m, t, [c.before]));
+      await this.client.query('RELEASE SAVEPOINT dts_key');
+    }
+  }
+
+  /** a table identified by all its columns (REPLICA IDENTITY FULL, no unique key) */
+  private async applyKeyless(m: TableMapping, c: Transaction['changes'][number]): Promise<void> {
+    const t = await this.table(m);
+    if (c.op === 'insert') await this.run(upsertSql(m, t, [c.after], definedColumns(c.after, m), 'nothing'));
+    else if (c.op === 'delete') await this.run(deleteOneSql(m, t, c.before));
+    else if (c.op === 'update' && c.before) await this.run(updateOneSql(m, t, c.before, c.after, definedColumns(c.after, m)));
   }
 
   private async upsert(m: TableMapping, t: TargetTable, rows: Row[], cols: string[]): Promise<void> {
