@@ -12,13 +12,14 @@ export function endpointOptions(input: Pick<EndpointInput, 'ssl'>): { ssl?: Endp
 }
 
 /** The columns of an Endpoint row for an endpoint definition, with the password encrypted. */
+/** the address and account of an endpoint, the fields every form of it shares */
+function address(e: Pick<EndpointInput, 'engine' | 'host' | 'port' | 'database' | 'user'>) {
+  return { engine: e.engine, host: e.host, port: e.port, database: e.database, user: e.user };
+}
+
 export function endpointData(input: EndpointInput) {
   return {
-    engine: input.engine,
-    host: input.host,
-    port: input.port,
-    database: input.database,
-    user: input.user,
+    ...address(input),
     passwordEnc: encryptSecret(input.password),
     options: endpointOptions(input),
   };
@@ -26,11 +27,7 @@ export function endpointData(input: EndpointInput) {
 
 export function inputToConnection(input: EndpointInput, connectTimeoutMs = 10_000): ConnectionConfig {
   return {
-    engine: input.engine,
-    host: input.host,
-    port: input.port,
-    database: input.database,
-    user: input.user,
+    ...address(input),
     password: input.password,
     ...(input.ssl ? { ssl: input.ssl } : {}),
     connectTimeoutMs,
@@ -40,11 +37,7 @@ export function inputToConnection(input: EndpointInput, connectTimeoutMs = 10_00
 export function endpointToConnection(e: Endpoint, connectTimeoutMs = 10_000): ConnectionConfig {
   const options = (e.options ?? {}) as { ssl?: ConnectionConfig['ssl']; sslRootCert?: string };
   return {
-    engine: e.engine,
-    host: e.host,
-    port: e.port,
-    database: e.database,
-    user: e.user,
+    ...address(e),
     password: decryptSecret(e.passwordEnc),
     ...(options.ssl ? { ssl: options.ssl } : {}),
     ...(options.sslRootCert ? { sslRootCert: options.sslRootCert } : {}),
