@@ -20,6 +20,7 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   task get <id>
   task precheck <id> [--ignore-warnings] [--no-wait] [--timeout <s>]
   task start|pause|end|release <id>
+  task create-reverse <id>           Create Reverse Task: incremental, old destination -> old source
   task wait <id> --status <status> [--timeout <s>] [--interval <s>]
   task events <id> [--after <event id>] [--before <event id>] [--limit <n>] [--level info|warn|error]
   task metrics <id> [--since 1h | --from <iso> --to <iso>] [--limit <n>]

@@ -65,6 +65,8 @@ export async function taskCommand(client: Client, cmd: string, args: Args): Prom
       return client.tasks.end.mutate({ id: id() });
     case 'release':
       return client.tasks.release.mutate({ id: id() });
+    case 'create-reverse':
+      return client.tasks.createReverse.mutate({ id: id() });
     case 'wait':
       return waitForStatus(client, id(), requireFlag(args, 'status'), durationMs(flag(args, 'timeout') ?? '300'), durationMs(flag(args, 'interval') ?? '1'));
     case 'events':

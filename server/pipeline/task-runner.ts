@@ -112,7 +112,10 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
   let stream: Awaited<ReturnType<typeof ctx.sourceEngine.stream.open>> | null = null;
   try {
     const from = await writer.checkpoint();
-    stream = await ctx.sourceEngine.stream.open(ctx.source, { taskId, mappings, from, skipOrigins: [], maxBufferedChanges: 100_000 });
+    // what the paired task (reverse, or the other direction) applied here is not sent back
+    const peer = ctx.task.peerTaskId ?? (await db().task.findFirst({ where: { peerTaskId: taskId }, select: { id: true } }))?.id;
+    const skipOrigins = peer ? [originFor(peer)] : [];
+    stream = await ctx.sourceEngine.stream.open(ctx.source, { taskId, mappings, from, skipOrigins, maxBufferedChanges: 100_000 });
     heartbeat = ctx.sourceEngine.stream.startHeartbeat(ctx.source, taskId, HEARTBEAT_MS, () => undefined);
     await metrics.init();
     metrics.start();

@@ -65,8 +65,23 @@ async function checkConnectivity(engine: EngineModule, side: EndpointSide, cfg: 
   }
 }
 
+/** creates the reverse task's slot and publication on its source, as a precheck item */
+async function startCollecting(engine: EngineModule, source: ConnectionConfig, taskId: string, mappings: TableMapping[], record: (i: PrecheckItem) => Promise<void>): Promise<boolean> {
+  const key = 'source.collect';
+  const name = 'Start collecting incremental data on the source database';
+  try {
+    const r = await engine.stream.prepare(source, { taskId, mappings });
+    await record({ key, name, result: 'pass', cause: r.position ? `Collecting from position ${r.position}` : 'Collecting' });
+    return true;
+  } catch (e) {
+    await record({ key, name, result: 'fail', cause: e instanceof Error ? e.message : String(e), fix: 'Fix the cause and run the precheck again.' });
+    return false;
+  }
+}
+
 async function execute(taskId: string, runId: number, ignoreWarnings: boolean): Promise<void> {
   let failed = false;
+  let collecting = false;
   const record = async (item: PrecheckItem) => {
     if (item.result === 'fail') failed = true;
     await writeItem(runId, item, ignoreWarnings);
@@ -102,6 +117,8 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
           conflictingTables: settings.conflictingTables,
         });
         for await (const item of items) await record(item);
+        // a reverse task collects from the moment its precheck passes (seed 000)
+        if (!failed && task.topology === 'Reverse') collecting = await startCollecting(sourceEngine, source, taskId, mappings, record);
       }
     }
   } catch (e) {
@@ -110,11 +127,13 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
     await writeItem(runId, { key: 'precheck.error', name: 'Run the precheck', result: 'fail', cause: crash, fix: 'Fix the cause and run the precheck again.' }, false).catch(() => undefined);
   }
   const state = failed ? 'failed' : 'passed';
+  const passedStatus = collecting ? TaskStatus.InitialSync : TaskStatus.NotStarted;
+  const passedReason = collecting ? 'Collecting incremental data; it is written when the reverse task is started' : null;
   await db().$transaction([
     db().precheckRun.update({ where: { id: runId }, data: { state, finishedAt: new Date() } }),
     db().task.updateMany({
       where: { id: taskId, status: TaskStatus.Prechecking },
-      data: { status: failed ? TaskStatus.PrecheckFailed : TaskStatus.NotStarted, statusReason: crash ?? (failed ? 'The precheck failed' : null) },
+      data: { status: failed ? TaskStatus.PrecheckFailed : passedStatus, statusReason: crash ?? (failed ? 'The precheck failed' : passedReason) },
     }),
   ]);
   await notifyReplicator(taskId).catch(() => undefined);

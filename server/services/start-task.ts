@@ -3,6 +3,7 @@
 import { conflict, precondition } from '../errors';
 import { TaskStatus } from '../task-status';
 import { checkNotGone, setDesiredState, type DesiredStateResult } from './set-desired-state';
+import { lockTask, type Tx } from './task-lock';
 import { precheckStats } from './task-view';
 
 const RESUMABLE: string[] = [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.Retrying];
@@ -11,6 +12,7 @@ export async function startTask(id: string): Promise<DesiredStateResult> {
   return setDesiredState(id, 'Running', async (t, tx) => {
     checkNotGone(t, 'started');
     if (t.desiredState === 'Ended') throw precondition(`Task ${id} has been ended; an ended task cannot be started`);
+    await checkPeerNotRunning(id, tx);
     if (RESUMABLE.includes(t.status)) return;
     if (t.status === TaskStatus.Prechecking) throw precondition(`Task ${id} is Prechecking; wait until the precheck is complete`);
     if (t.desiredState === 'Running') throw conflict(`Task ${id} is already ${t.status === TaskStatus.NotStarted ? 'starting' : t.status}`);
@@ -22,4 +24,21 @@ export async function startTask(id: string): Promise<DesiredStateResult> {
       throw precondition(`The precheck success rate of task ${id} is ${stats.successRate}%; ignore the warning items or fix them and run the precheck again`);
     }
   });
+}
+
+/**
+ * A reverse task and its forward task never run at once (seed 000): "You must pause the forward
+ * synchronization instance before starting the reverse instance", and "After the reverse
+ * instance is started, the original synchronization instance cannot be directly started."
+ */
+async function checkPeerNotRunning(id: string, tx: Tx): Promise<void> {
+  const task = await tx.task.findUnique({ where: { id }, select: { topology: true, peerTaskId: true, peerOf: { select: { id: true } } } });
+  const peerId = task?.peerTaskId ?? task?.peerOf?.id;
+  if (!task || !peerId) return;
+  const peer = await lockTask(tx, peerId);
+  if (peer.desiredState !== 'Running') return;
+  if (task.topology === 'Reverse') {
+    throw precondition(`The forward task ${peerId} is running. Pause it before you start the reverse task ${id}; if both write at once the data becomes inconsistent`);
+  }
+  throw precondition(`The reverse task ${peerId} is running. Pause the reverse task before you start task ${id} again`);
 }

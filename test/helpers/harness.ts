@@ -129,15 +129,16 @@ export async function waitStatus(taskId: string, status: string, timeoutMs = 90_
 
 /** waits until the target has applied everything the source has committed so far */
 export async function waitCaughtUp(pair: Pair, srcDb: string, taskId: string, timeoutMs = 90_000): Promise<void> {
-  const lsn = (await pair.source.query<{ l: string }>(srcDb, 'SELECT pg_current_wal_lsn()::text AS l'))[0].l;
+  await waitApplied(pair.source, srcDb, pair.target, taskId, timeoutMs);
+}
+
+/** the same for any direction: `to` has applied, for task `taskId`, all that `from` committed */
+export async function waitApplied(from: PgServer, fromDb: string, to: PgServer, taskId: string, timeoutMs = 90_000): Promise<void> {
+  const lsn = (await from.query<{ l: string }>(fromDb, 'SELECT pg_current_wal_lsn()::text AS l'))[0].l;
   await waitFor(
     `task ${taskId} to apply up to ${lsn}`,
     async () => {
-      const r = await pair.target.query<{ ok: boolean }>(
-        'postgres',
-        `SELECT pg_replication_origin_progress($1, true) >= $2::pg_lsn AS ok`,
-        [`dts_origin_${taskId}`, lsn],
-      );
+      const r = await to.query<{ ok: boolean }>('postgres', `SELECT pg_replication_origin_progress($1, true) >= $2::pg_lsn AS ok`, [`dts_origin_${taskId}`, lsn]);
       return r[0]?.ok;
     },
     timeoutMs,

@@ -1,5 +1,6 @@
-// Tasks: create, configure, list, get, precheck, start, pause, end, release.
+// Tasks: create, configure, list, get, precheck, start, pause, end, release, createReverse.
 import { z } from 'zod';
+import { createReverseTask } from '../../services/create-reverse-task';
 import { createTask } from '../../services/create-task';
 import { endTask } from '../../services/end-task';
 import { getTask } from '../../services/get-task';
@@ -47,6 +48,9 @@ export const tasksRouter = router({
     .input(taskId.extend({ keys: z.array(z.string().min(1)).optional() }))
     .output(precheckRunView)
     .mutation(({ input }) => ignorePrecheckWarnings(input.id, input.keys)),
+
+  /** Create Reverse Task (seed 000): returns the reverse task, whose precheck has started */
+  createReverse: protectedProcedure.input(taskId).output(taskDetailView).mutation(({ input }) => createReverseTask(input.id)),
 
   start: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => startTask(input.id)),
   pause: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => pauseTask(input.id)),
