@@ -1,7 +1,8 @@
-// Create Reverse Task and the disaster-recovery procedure of seed 000, on real servers:
-// the reverse collects from its creation (not what the forward task applies), refuses to run
-// together with its forward task, writes back on failover, and neither direction echoes the
-// other's writes: each applies exactly the changes written on its own source.
+// Create Reverse Task and the disaster-recovery procedure of seed 000, on real servers: the
+// reverse collects from its creation (not what the forward task applies) and refuses to run
+// beside its forward task; production's server stops, the operator fails over, the DR side
+// takes writes, production comes back and receives them, and the operator switches back.
+// Neither direction echoes the other: each applies exactly the changes written on its source.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checksum, testVersions, waitFor } from '../helpers/pg';
@@ -53,18 +54,24 @@ for (const version of testVersions()) {
       await pair.source.query('src', `INSERT INTO app.orders SELECT g, g, 'fwd', 's' FROM generate_series(1001, 1100) g`);
       await waitApplied(pair.source, 'src', pair.target, fwd);
 
-      // 3-4. production "fails": pause the forward task, start the reverse task
+      // 3. production fails: its server stops, and the forward task is Retrying
+      await pair.source.local.stop('immediate');
+      await waitStatus(fwd, 'Retrying', 60_000);
+      // 4. failover: pause the forward task, start the reverse task (Retrying until production is back)
       await svc.pause(fwd);
       await waitStatus(fwd, 'Paused');
       // a paused runner has flushed its counters
       const fwdBefore = await rowsApplied(fwd);
       await svc.start(rev);
-      await waitStatus(rev, 'Running');
+      await waitStatus(rev, 'Retrying', 60_000);
       await assert.rejects(svc.start(fwd), /reverse task .* is running\. Pause the reverse task/);
 
-      // 5. writes on the DR side go back to production
+      // 5. the business writes to the DR side meanwhile
       await pair.target.query('dst', `INSERT INTO dr.orders SELECT g, g, 'dr' FROM generate_series(5001, 5050) g`);
       await pair.target.query('dst', `UPDATE dr.orders SET v = v + 1 WHERE id <= 20`);
+      // 6. production comes back: the reverse task writes what the DR side collected
+      await pair.source.local.start();
+      await waitStatus(rev, 'Running', 90_000);
       await waitApplied(pair.target, 'dst', pair.source, rev);
       const secret = await pair.source.query<{ n: string }>('src', `SELECT count(*)::text AS n FROM app.orders WHERE id > 5000 AND secret IS NULL`);
       assert.equal(secret[0].n, '50', 'rows written back carry only the synchronized columns');
