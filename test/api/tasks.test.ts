@@ -227,4 +227,16 @@ describe('tasks', () => {
     assert.match(text, new RegExp(`dts_task_bytes_applied_total\\{task_id="${t.id}",task_name="with progress"\\} 7000\\n`));
     assert.match(text, /# TYPE dts_task_rows_applied_total counter/);
   });
+
+  test('createReverse refuses a task that is not Running, an unknown task and a reverse task', async () => {
+    const c = api.client({ token: api.token });
+    const t = await c.tasks.create.mutate(definition());
+    const notRunning = await rejection(c.tasks.createReverse.mutate({ id: t.id }));
+    assert.equal(notRunning.code, 'PRECONDITION_FAILED');
+    assert.match(notRunning.message, /Create the reverse task when task .* is Running/);
+    assert.equal((await rejection(c.tasks.createReverse.mutate({ id: 'dtsnosuchtask000' }))).code, 'NOT_FOUND');
+    await api.meta.query('dts_meta', `UPDATE "Task" SET topology = 'Reverse' WHERE id = $1`, [t.id]);
+    assert.match((await rejection(c.tasks.createReverse.mutate({ id: t.id }))).message, /only for a one-way synchronization task/);
+    assert.equal((await rejection(api.client({}).tasks.createReverse.mutate({ id: t.id }))).code, 'UNAUTHORIZED');
+  });
 });
