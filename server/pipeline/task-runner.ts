@@ -3,12 +3,12 @@
 // position recorded on the target with the data.
 import { db } from '../db';
 import type { Catalog, SnapshotSession, TableMapping } from '../engines/types';
-import { tableKey } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { AbortedError, ensureProgressRows, runFullLoad } from './full-load';
 import { runIncremental } from './incremental';
 import { resolveMappings } from './mapping';
 import { TaskMetrics } from './metrics';
+import { taskTables } from './task-tables';
 import { loadTaskContext, type TaskContext } from './task-context';
 import { recordEvent, setStage, setStatus } from './task-log';
 
@@ -147,20 +147,17 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
  * a publication change that DDL synchronization will bring; the operator is told.
  */
 async function frozenMappings(taskId: string, resolved: TableMapping[], catalog: Catalog): Promise<TableMapping[]> {
-  const known = await db().tableProgress.findMany({ where: { taskId }, select: { sourceSchema: true, sourceTable: true } });
-  if (!known.length) {
+  const t = await taskTables(taskId, resolved);
+  if (t.fresh) {
     await ensureProgressRows(taskId, resolved, catalog);
     return resolved;
   }
-  const keys = new Set(known.map((k) => tableKey({ schema: k.sourceSchema, name: k.sourceTable })));
-  const added = resolved.filter((m) => !keys.has(tableKey(m.source)));
-  if (added.length) {
-    const names = added.map((m) => `${m.source.schema}.${m.source.name}`).join(', ');
+  if (t.added.length) {
+    const names = t.added.map((m) => `${m.source.schema}.${m.source.name}`).join(', ');
     await recordEvent(taskId, 'warn', `Not synchronized: table(s) created after the task started: ${names}. Create a new task for them.`);
   }
-  const missing = [...keys].filter((k) => !resolved.some((m) => tableKey(m.source) === k));
-  if (missing.length) throw new Error(`Selected table(s) no longer exist on the source: ${missing.map((k) => k.replace('\u0000', '.')).join(', ')}`);
-  return resolved.filter((m) => keys.has(tableKey(m.source)));
+  if (t.missing.length) throw new Error(`Selected table(s) no longer exist on the source: ${t.missing.join(', ')}`);
+  return t.kept;
 }
 
 export function originFor(taskId: string): string {

@@ -5,6 +5,7 @@
 import { db } from '../db';
 import { conflict, notFound, precondition } from '../errors';
 import type { TableMapping } from '../engines/types';
+import { taskTables } from '../pipeline/task-tables';
 import { TaskStatus } from '../task-status';
 import { newTaskId } from './create-task';
 import { endpointToConnection } from './endpoint-config';
@@ -52,8 +53,7 @@ export async function createReverseTask(forwardId: string): Promise<TaskDetailVi
   const source = endpointToConnection(fwd.source);
   const engine = await engineFor(source.engine);
   const catalog = await engine.introspector.introspect(source, { schemas: [...new Set(selection.schemas.map((s) => s.name))] });
-  const frozen = new Set((await db().tableProgress.findMany({ where: { taskId: forwardId } })).map((p) => `${p.sourceSchema}\u0000${p.sourceTable}`));
-  const mappings = (await mappingsFor(catalog, selection)).filter((m) => !frozen.size || frozen.has(`${m.source.schema}\u0000${m.source.name}`));
+  const mappings = (await taskTables(forwardId, await mappingsFor(catalog, selection))).kept;
   // no WHERE filter in the reverse direction: it writes back whatever is written on the old
   // destination (rows a forward filter left out exist only on the old source anyway)
   const reverse = reverseSelection(mappings);

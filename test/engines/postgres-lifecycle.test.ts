@@ -117,8 +117,11 @@ for (const version of testVersions()) describe(`PostgreSQL ${version} task lifec
     assert.deepEqual(await checksum(pair.target, 'dst', { schema: 'app', name: 'ledger' }, COLS, ['id']), frozen, 'nothing is applied while Paused');
     const slot = await pair.source.query('src', `SELECT 1 FROM pg_replication_slots WHERE slot_name = $1`, [`dts_sync_${id}`]);
     assert.equal(slot.length, 1, 'pause keeps the slot');
+    // a table created meanwhile in the selected schema is not added silently
+    await pair.source.query('src', 'CREATE TABLE app.later (id int PRIMARY KEY)');
     await setDesired(id, 'Running');
     await waitStatus(id, 'Running', 60_000);
+    assert.ok((await events()).some((e) => e.level === 'warn' && e.message.includes('created after the task started: app.later')), 'a warning names the new table');
 
     const written = await writer.stop();
     assert.ok(written > 0);
