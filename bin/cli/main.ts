@@ -21,6 +21,10 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   task precheck <id> [--ignore-warnings] [--no-wait] [--timeout <s>]
   task start|pause|end|release <id>
   task create-reverse <id>           Create Reverse Task: incremental, old destination -> old source
+  task readiness <id> --action failover|switch-back|switchover
+  task failover <id>                 pause the forward task, move sequences, start the reverse task
+  task switch-back <id>              wait for no latency, pause the reverse, move sequences, start the forward
+  task switchover <id> --writes-stopped [--end-forward]
   task wait <id> --status <status> [--timeout <s>] [--interval <s>]
   task events <id> [--after <event id>] [--before <event id>] [--limit <n>] [--level info|warn|error]
   task metrics <id> [--since 1h | --from <iso> --to <iso>] [--limit <n>]

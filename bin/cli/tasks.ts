@@ -67,6 +67,18 @@ export async function taskCommand(client: Client, cmd: string, args: Args): Prom
       return client.tasks.release.mutate({ id: id() });
     case 'create-reverse':
       return client.tasks.createReverse.mutate({ id: id() });
+    case 'readiness': {
+      const action = requireFlag(args, 'action');
+      const map: Record<string, 'failover' | 'switchBack' | 'switchover'> = { failover: 'failover', 'switch-back': 'switchBack', switchover: 'switchover' };
+      if (!map[action]) throw new CliError('--action is failover, switch-back or switchover', 2);
+      return client.tasks.readiness.query({ id: id(), action: map[action] });
+    }
+    case 'failover':
+      return client.tasks.failover.mutate({ id: id() });
+    case 'switch-back':
+      return client.tasks.switchBack.mutate({ id: id() });
+    case 'switchover':
+      return client.tasks.switchover.mutate({ id: id(), writesStopped: bool(args, 'writes-stopped'), endForward: bool(args, 'end-forward') });
     case 'wait':
       return waitForStatus(client, id(), requireFlag(args, 'status'), durationMs(flag(args, 'timeout') ?? '300'), durationMs(flag(args, 'interval') ?? '1'));
     case 'events':

@@ -350,6 +350,28 @@ export interface WriterTarget {
   bulkFormats: BulkStream['format'][];
 }
 
+/** a column fed by a sequence (serial, identity or a nextval default), on one side */
+export interface SequenceColumn {
+  table: TableRef;
+  column: string;
+}
+
+export interface SequenceState extends SequenceColumn {
+  /** the sequence's name, or null when the column has no sequence of its own on this side */
+  sequence: string | null;
+  /** the value the next nextval() would exceed (last_value when called), as text */
+  lastValue: string | null;
+  /** the largest value in the column, as text */
+  maxValue: string | null;
+}
+
+/** reading and moving sequences at failover and switchover */
+export interface SequenceSync {
+  read(cfg: ConnectionConfig, columns: SequenceColumn[]): Promise<SequenceState[]>;
+  /** makes the next value of each column's sequence `next` */
+  setNext(cfg: ConnectionConfig, moves: (SequenceColumn & { next: string })[]): Promise<void>;
+}
+
 export interface EngineModule {
   name: EngineName;
   /** 'connection' when the database could not be reached or the connection dropped */
@@ -360,6 +382,7 @@ export interface EngineModule {
   snapshot: SnapshotSource;
   stream: StreamSource;
   writer: WriterTarget;
+  sequences: SequenceSync;
 }
 
 /** key of a table in maps: schema and name joined with a character no identifier has unquoted */

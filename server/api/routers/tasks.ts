@@ -1,6 +1,7 @@
 // Tasks: create, configure, list, get, precheck, start, pause, end, release, createReverse.
 import { z } from 'zod';
 import { createReverseTask } from '../../services/create-reverse-task';
+import { failover, readiness, switchBack, switchover } from '../../services/failover';
 import { createTask } from '../../services/create-task';
 import { endTask } from '../../services/end-task';
 import { getTask } from '../../services/get-task';
@@ -15,6 +16,16 @@ import { taskUpdate, updateTask } from '../../services/update-task';
 import { protectedProcedure, router } from '../trpc';
 
 const taskId = z.object({ id: z.string().min(1).max(64) });
+const taskBrief = z.object({ id: z.string(), status: z.string(), desiredState: z.string(), latencyMs: z.number().nullable() });
+const readinessView = z.object({
+  action: z.enum(['failover', 'switchBack', 'switchover']),
+  forward: taskBrief,
+  reverse: taskBrief,
+  sequences: z.array(z.object({ table: z.object({ schema: z.string(), name: z.string() }), column: z.string(), sequence: z.string().nullable(), next: z.string(), basis: z.string() })),
+  warnings: z.array(z.string()),
+  blockers: z.array(z.string()),
+});
+const actionReport = z.object({ readiness: readinessView, steps: z.array(z.object({ step: z.string(), detail: z.string(), at: z.date() })) });
 const desiredStateView = z.object({ id: z.string(), status: z.string(), desiredState: z.enum(['Stopped', 'Running', 'Paused', 'Ended', 'Released']) });
 
 export const tasksRouter = router({
@@ -51,6 +62,18 @@ export const tasksRouter = router({
 
   /** Create Reverse Task (seed 000): returns the reverse task, whose precheck has started */
   createReverse: protectedProcedure.input(taskId).output(taskDetailView).mutation(({ input }) => createReverseTask(input.id)),
+
+  /** readiness report before failover, switch back or switchover: statuses, latencies, sequences */
+  readiness: protectedProcedure
+    .input(taskId.extend({ action: z.enum(['failover', 'switchBack', 'switchover']) }))
+    .output(readinessView)
+    .query(({ input }) => readiness(input.id, input.action)),
+  failover: protectedProcedure.input(taskId).output(actionReport).mutation(({ input }) => failover(input.id)),
+  switchBack: protectedProcedure.input(taskId).output(actionReport).mutation(({ input }) => switchBack(input.id)),
+  switchover: protectedProcedure
+    .input(taskId.extend({ writesStopped: z.boolean(), endForward: z.boolean().default(false) }))
+    .output(actionReport)
+    .mutation(({ input }) => switchover(input.id, { writesStopped: input.writesStopped, endForward: input.endForward })),
 
   start: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => startTask(input.id)),
   pause: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => pauseTask(input.id)),

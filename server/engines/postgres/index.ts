@@ -4,6 +4,7 @@ import { isConnectionError } from './connect';
 import { introspector } from './introspect';
 import { prechecker } from './precheck';
 import { schemaSync } from './schema';
+import { sequenceSync } from './sequences';
 import { snapshotSource } from './snapshot';
 import { streamSource } from './stream';
 import { writerTarget } from './writer';
@@ -17,4 +18,5 @@ export const postgresEngine: EngineModule = {
   snapshot: snapshotSource,
   stream: streamSource,
   writer: writerTarget,
+  sequences: sequenceSync,
 };

@@ -1,0 +1,230 @@
+// Failover, switch back and planned switchover as one action each (seed 000's procedures),
+// with a readiness report first and every step reported. The steps use the same services an
+// operator would (pause, start), wait for the replicator to carry each one out, and move the
+// synchronized sequences on the side taking over writes.
+import { db } from '../db';
+import { notFound, precondition } from '../errors';
+import type { SequenceColumn, SequenceState } from '../engines/types';
+import { TaskStatus } from '../task-status';
+import { endTask } from './end-task';
+import { endpointToConnection } from './endpoint-config';
+import { engineFor, mappingsFor } from './engines';
+import { pauseTask } from './pause-task';
+import { startTask } from './start-task';
+import { objectSelection } from './task-config';
+
+export type PairAction = 'failover' | 'switchBack' | 'switchover';
+
+export interface TaskBrief {
+  id: string;
+  status: string;
+  desiredState: string;
+  latencyMs: number | null;
+}
+
+export interface SequenceMove {
+  /** the column on the side taking over writes */
+  table: { schema: string; name: string };
+  column: string;
+  sequence: string | null;
+  /** the next value it will hand out */
+  next: string;
+  basis: string;
+}
+
+export interface Readiness {
+  action: PairAction;
+  forward: TaskBrief;
+  reverse: TaskBrief;
+  /** sequences that will be moved on the side taking over writes */
+  sequences: SequenceMove[];
+  warnings: string[];
+  /** what stops the action; empty when it can run */
+  blockers: string[];
+}
+
+export interface ActionStep {
+  step: string;
+  detail: string;
+  at: Date;
+}
+
+export interface ActionReport {
+  readiness: Readiness;
+  steps: ActionStep[];
+}
+
+const WAIT_MS = Number(process.env.DTS_ACTION_WAIT_MS ?? 120_000);
+
+async function brief(id: string): Promise<TaskBrief> {
+  const t = await db().task.findUnique({ where: { id } });
+  if (!t) throw notFound(`Task ${id}`);
+  const m = await db().metricSample.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' } });
+  return { id, status: t.status, desiredState: t.desiredState, latencyMs: m?.latencyMs ?? null };
+}
+
+/** the forward task and its reverse task, from either id */
+async function pairOf(id: string): Promise<{ forward: string; reverse: string }> {
+  const t = await db().task.findUnique({ where: { id }, select: { topology: true, peerTaskId: true, peerOf: { select: { id: true } } } });
+  if (!t) throw notFound(`Task ${id}`);
+  const peer = t.peerTaskId ?? t.peerOf?.id;
+  if (!peer) throw precondition(`Task ${id} has no reverse task; create one first (Create Reverse Task)`);
+  return t.topology === 'Reverse' ? { forward: peer, reverse: id } : { forward: id, reverse: peer };
+}
+
+/** the reverse task's source is the DR side (old destination), its destination production */
+async function planSequences(reverseId: string, takeOver: 'dr' | 'production'): Promise<{ moves: SequenceMove[]; warnings: string[] }> {
+  const rev = await db().task.findUniqueOrThrow({ where: { id: reverseId }, include: { source: true, dest: true } });
+  const dr = endpointToConnection(rev.source);
+  const prod = endpointToConnection(rev.dest);
+  const engine = await engineFor(dr.engine);
+  const selection = objectSelection.parse(rev.objects);
+  const catalog = await engine.introspector.introspect(dr, { schemas: selection.schemas.map((s) => s.name) });
+  const mappings = await mappingsFor(catalog, selection);
+  const drCols: SequenceColumn[] = [];
+  const prodCols: SequenceColumn[] = [];
+  for (const m of mappings) {
+    const t = catalog.tables.find((x) => x.schema === m.source.schema && x.name === m.source.name);
+    for (const c of m.columns) {
+      if (!t?.columns.find((x) => x.name === c.source)?.sequence) continue;
+      drCols.push({ table: m.source, column: c.source });
+      prodCols.push({ table: m.target, column: c.target });
+    }
+  }
+  const [takeCfg, takeCols, otherCfg, otherCols] = takeOver === 'dr' ? [dr, drCols, prod, prodCols] : [prod, prodCols, dr, drCols];
+  const warnings: string[] = [];
+  const take = await engine.sequences.read(takeCfg, takeCols);
+  let other: SequenceState[] | null = null;
+  try {
+    other = await engine.sequences.read(otherCfg, otherCols);
+  } catch (e) {
+    warnings.push(`The ${takeOver === 'dr' ? 'production' : 'DR'} database cannot be read (${e instanceof Error ? e.message : String(e)}): sequences continue after the largest value on the side taking over`);
+  }
+  const big = (v: string | null | undefined) => (v ? BigInt(v) : 0n);
+  const moves: SequenceMove[] = [];
+  take.forEach((s, i) => {
+    const o = other?.[i];
+    const floor = [big(s.maxValue), big(s.lastValue), big(o?.lastValue), big(o?.maxValue)].reduce((a, b) => (b > a ? b : a), 0n);
+    const name = `${s.table.schema}.${s.table.name}.${s.column}`;
+    if (!s.sequence) {
+      warnings.push(`${name} uses a sequence that no column owns; move it by hand`);
+      return;
+    }
+    moves.push({ table: s.table, column: s.column, sequence: s.sequence, next: (floor + 1n).toString(), basis: o ? "the other side's value + 1" : 'the largest value here + 1' });
+  });
+  return { moves, warnings };
+}
+
+export async function readiness(id: string, action: PairAction): Promise<Readiness> {
+  const { forward, reverse } = await pairOf(id);
+  const [f, r] = await Promise.all([brief(forward), brief(reverse)]);
+  const blockers: string[] = [];
+  if (action === 'failover' || action === 'switchover') {
+    const ready: string[] = [TaskStatus.InitialSync, TaskStatus.Paused];
+    if (!ready.includes(r.status) || r.desiredState === 'Running') {
+      blockers.push(`The reverse task ${reverse} is ${r.status}; it must be collecting (Performing Initial Synchronization) or Paused`);
+    }
+  }
+  if (action === 'switchover' && f.status !== TaskStatus.Running) blockers.push(`The forward task ${forward} is ${f.status}; a planned switchover starts from a Running forward task`);
+  if (action === 'switchBack' && r.status !== TaskStatus.Running) blockers.push(`The reverse task ${reverse} is ${r.status}; switch back starts from a Running reverse task`);
+  const { moves, warnings } = await planSequences(reverse, action === 'switchBack' ? 'production' : 'dr').catch((e: unknown) => ({
+    moves: [] as SequenceMove[],
+    warnings: [`Sequences cannot be planned: ${e instanceof Error ? e.message : String(e)}`],
+  }));
+  return { action, forward: f, reverse: r, sequences: moves, warnings, blockers };
+}
+
+async function waitStatus(id: string, wanted: string[], what: string): Promise<string> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const t = await db().task.findUnique({ where: { id }, select: { status: true } });
+    if (t && wanted.includes(t.status)) return t.status;
+    if (Date.now() > deadline) throw precondition(`Timed out waiting for ${what} (task ${id} is ${t?.status})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** waits until the task's latency, from its heartbeat, is about zero */
+async function waitNoLatency(id: string, what: string): Promise<number> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const m = await db().metricSample.findFirst({ where: { taskId: id, at: { gt: new Date(Date.now() - 15_000) } }, orderBy: { id: 'desc' } });
+    if (m?.latencyMs !== null && m?.latencyMs !== undefined && m.latencyMs < 2_000) return m.latencyMs;
+    if (Date.now() > deadline) throw precondition(`Timed out waiting for ${what} to have no latency`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function run(id: string, action: PairAction, body: (r: Readiness, step: (s: string, d: string) => void) => Promise<void>): Promise<ActionReport> {
+  const r = await readiness(id, action);
+  if (r.blockers.length) throw precondition(r.blockers.join('; '));
+  const steps: ActionStep[] = [];
+  const step = (s: string, detail: string) => {
+    steps.push({ step: s, detail, at: new Date() });
+  };
+  await body(r, step);
+  for (const task of [r.forward.id, r.reverse.id]) {
+    await db().taskEvent.create({ data: { taskId: task, level: 'info', message: `${action}: ${steps.map((s) => s.step).join(' → ')}` } });
+  }
+  return { readiness: r, steps };
+}
+
+async function moveSequences(reverse: string, side: 'dr' | 'production', step: (s: string, d: string) => void): Promise<void> {
+  const { moves, warnings } = await planSequences(reverse, side);
+  const rev = await db().task.findUniqueOrThrow({ where: { id: reverse }, include: { source: true, dest: true } });
+  const cfg = endpointToConnection(side === 'dr' ? rev.source : rev.dest);
+  const engine = await engineFor(cfg.engine);
+  await engine.sequences.setNext(cfg, moves.map((m) => ({ table: m.table, column: m.column, next: m.next })));
+  const described = moves.map((m) => `${m.table.schema}.${m.table.name}.${m.column} next ${m.next} (${m.basis})`);
+  step('Move sequences', [...(described.length ? described : ['no synchronized sequence']), ...warnings].join('; '));
+}
+
+/** pauses a task unless the operator already did (a failover may follow a manual pause) */
+async function pauseAndWait(t: TaskBrief, what: string): Promise<string> {
+  if (t.desiredState === 'Running') await pauseTask(t.id);
+  return `${t.id} is ${await waitStatus(t.id, [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.NotStarted], what)}`;
+}
+
+/** Disaster recovery failover: pause the forward task, move sequences on the DR side, start the reverse task. */
+export async function failover(id: string): Promise<ActionReport> {
+  return run(id, 'failover', async (r, step) => {
+    step('Pause the forward task', await pauseAndWait(r.forward, 'the forward task to pause'));
+    await moveSequences(r.reverse.id, 'dr', step);
+    await startTask(r.reverse.id);
+    step('Start the reverse task', `${r.reverse.id} started; it writes to production once production can be reached`);
+  });
+}
+
+/** Switch back: wait for no latency on the reverse task, pause it, move sequences on production, start the forward task. */
+export async function switchBack(id: string): Promise<ActionReport> {
+  return run(id, 'switchBack', async (r, step) => {
+    step('Wait until the reverse task has no latency', `${await waitNoLatency(r.reverse.id, 'the reverse task')} ms`);
+    step('Pause the reverse task', await pauseAndWait(r.reverse, 'the reverse task to pause'));
+    await moveSequences(r.reverse.id, 'production', step);
+    await startTask(r.forward.id);
+    step('Start the forward task', `${r.forward.id} is ${await waitStatus(r.forward.id, [TaskStatus.Running, TaskStatus.Retrying], 'the forward task to start')}`);
+  });
+}
+
+/**
+ * Planned switchover: the forward task has no latency, the operator confirms that writes have
+ * stopped, then pause the forward task, move sequences on the DR side, start the reverse task,
+ * and optionally end the forward task.
+ */
+export async function switchover(id: string, opts: { writesStopped: boolean; endForward?: boolean }): Promise<ActionReport> {
+  if (!opts.writesStopped) {
+    throw precondition('Stop writing business data first, then confirm it (writesStopped): to prevent data loss, no new data may be written to the database during the switchover');
+  }
+  return run(id, 'switchover', async (r, step) => {
+    step('Wait until the forward task has no latency', `${await waitNoLatency(r.forward.id, 'the forward task')} ms`);
+    step('Writes stopped', 'confirmed by the operator');
+    step('Pause the forward task', await pauseAndWait(r.forward, 'the forward task to pause'));
+    await moveSequences(r.reverse.id, 'dr', step);
+    await startTask(r.reverse.id);
+    step('Start the reverse task', `${r.reverse.id} is ${await waitStatus(r.reverse.id, [TaskStatus.Running, TaskStatus.Retrying], 'the reverse task to start')}`);
+    if (opts.endForward) {
+      await endTask(r.forward.id);
+      step('End the forward task', `${r.forward.id} ends; release it to drop its slot on production`);
+    }
+  });
+}
