@@ -9,6 +9,7 @@ import { runIncremental } from './incremental';
 import { resolveMappings } from './mapping';
 import { TaskMetrics } from './metrics';
 import { taskTables } from './task-tables';
+import { peerTaskId } from '../services/task-peer';
 import { loadTaskContext, type TaskContext } from './task-context';
 import { recordEvent, setStage, setStatus } from './task-log';
 
@@ -113,7 +114,7 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
   try {
     const from = await writer.checkpoint();
     // what the paired task (reverse, or the other direction) applied here is not sent back
-    const peer = ctx.task.peerTaskId ?? (await db().task.findFirst({ where: { peerTaskId: taskId }, select: { id: true } }))?.id;
+    const peer = (await peerTaskId(db(), taskId))?.peerId;
     const skipOrigins = peer ? [originFor(peer)] : [];
     stream = await ctx.sourceEngine.stream.open(ctx.source, { taskId, mappings, from, skipOrigins, maxBufferedChanges: 100_000 });
     heartbeat = ctx.sourceEngine.stream.startHeartbeat(ctx.source, taskId, HEARTBEAT_MS, () => undefined);

@@ -14,6 +14,7 @@ import { getTask } from './get-task';
 import { startPrecheck } from './run-precheck';
 import { objectSelection, taskSettings, type ObjectSelection } from './task-config';
 import { inTransaction, lockTask } from './task-lock';
+import { peerTaskId } from './task-peer';
 import type { TaskDetailView } from './task-view';
 
 /** The forward task's resolved tables, as an explicit selection from the destination back. */
@@ -62,8 +63,7 @@ export async function createReverseTask(forwardId: string): Promise<TaskDetailVi
   const id = newTaskId();
   await inTransaction(async (tx) => {
     const locked = await lockTask(tx, forwardId);
-    const again = await tx.task.findUnique({ where: { id: forwardId }, select: { peerTaskId: true, peerOf: { select: { id: true } } } });
-    if (again?.peerTaskId || again?.peerOf) throw conflict(`Task ${forwardId} already has a reverse task; you can create only one reverse task for each task`);
+    if ((await peerTaskId(tx, forwardId))?.peerId) throw conflict(`Task ${forwardId} already has a reverse task; you can create only one reverse task for each task`);
     if (locked.status !== TaskStatus.Running) throw precondition(`Create the reverse task when task ${forwardId} is Running (it is ${locked.status})`);
     const copy = (e: typeof fwd.source) => ({ engine: e.engine, host: e.host, port: e.port, database: e.database, user: e.user, passwordEnc: e.passwordEnc, options: e.options ?? {} });
     const newSource = await tx.endpoint.create({ data: copy(fwd.dest) });

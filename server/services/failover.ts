@@ -11,6 +11,7 @@ import { endpointToConnection } from './endpoint-config';
 import { engineFor, mappingsFor } from './engines';
 import { pauseTask } from './pause-task';
 import { startTask } from './start-task';
+import { peerTaskId } from './task-peer';
 import { objectSelection } from './task-config';
 
 export type PairAction = 'failover' | 'switchBack' | 'switchover';
@@ -65,9 +66,9 @@ async function brief(id: string): Promise<TaskBrief> {
 
 /** the forward task and its reverse task, from either id */
 async function pairOf(id: string): Promise<{ forward: string; reverse: string }> {
-  const t = await db().task.findUnique({ where: { id }, select: { topology: true, peerTaskId: true, peerOf: { select: { id: true } } } });
+  const t = await peerTaskId(db(), id);
   if (!t) throw notFound(`Task ${id}`);
-  const peer = t.peerTaskId ?? t.peerOf?.id;
+  const peer = t.peerId;
   if (!peer) throw precondition(`Task ${id} has no reverse task; create one first (Create Reverse Task)`);
   return t.topology === 'Reverse' ? { forward: peer, reverse: id } : { forward: id, reverse: peer };
 }

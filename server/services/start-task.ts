@@ -4,6 +4,7 @@ import { conflict, precondition } from '../errors';
 import { TaskStatus } from '../task-status';
 import { checkNotGone, setDesiredState, type DesiredStateResult } from './set-desired-state';
 import { lockTask, type Tx } from './task-lock';
+import { peerTaskId } from './task-peer';
 import { precheckStats } from './task-view';
 
 const RESUMABLE: string[] = [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.Retrying];
@@ -32,8 +33,8 @@ export async function startTask(id: string): Promise<DesiredStateResult> {
  * instance is started, the original synchronization instance cannot be directly started."
  */
 async function checkPeerNotRunning(id: string, tx: Tx): Promise<void> {
-  const task = await tx.task.findUnique({ where: { id }, select: { topology: true, peerTaskId: true, peerOf: { select: { id: true } } } });
-  const peerId = task?.peerTaskId ?? task?.peerOf?.id;
+  const task = await peerTaskId(tx, id);
+  const peerId = task?.peerId;
   if (!task || !peerId) return;
   const peer = await lockTask(tx, peerId);
   if (peer.desiredState !== 'Running') return;
