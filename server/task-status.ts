@@ -14,10 +14,5 @@ export const TaskStatus = {
 
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
-export const ALL_STATUSES: TaskStatus[] = Object.values(TaskStatus);
-
-/** statuses in which the replicator is (or should be) working on the task */
-export const ACTIVE_STATUSES: TaskStatus[] = [TaskStatus.InitialSync, TaskStatus.Running, TaskStatus.Retrying];
-
 /** the LISTEN/NOTIFY channel on the metadata database the replicator listens on */
 export const TASK_CHANNEL = 'dts_tasks';

@@ -12,5 +12,3 @@ export async function getEngine(name: EngineName): Promise<EngineModule> {
       throw new AppError('BAD_REQUEST', `The ${name} engine is not available yet; only PostgreSQL is supported in this version`, 'engine');
   }
 }
-
-export const AVAILABLE_ENGINES: EngineName[] = ['postgres'];

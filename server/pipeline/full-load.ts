@@ -33,7 +33,7 @@ export async function ensureProgressRows(taskId: string, mappings: TableMapping[
   const est = new Map(catalog.tables.map((t) => [tableKey(t), t.rowEstimate]));
   for (const m of mappings) {
     await db().tableProgress.upsert({
-      where: { taskId_sourceSchema_sourceTable: { taskId, sourceSchema: m.source.schema, sourceTable: m.source.name } },
+      where: where(taskId, m),
       create: {
         taskId,
         sourceSchema: m.source.schema,
@@ -68,23 +68,24 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
     remaining.set(tableKey(m.source), chunks.length);
     rows.set(tableKey(m.source), 0);
     bytes.set(tableKey(m.source), 0);
-    await where(o.taskId, m).then((w) => db().tableProgress.update({ where: w, data: { phase: 'copying', startedAt: new Date(), rowsDone: 0n, bytesDone: 0n, loadMode: first ?? mode } }));
+    await db().tableProgress.update({ where: where(o.taskId, m), data: { phase: 'copying', startedAt: new Date(), rowsDone: 0n, bytesDone: 0n, loadMode: first ?? mode } });
   }
 
   // live byte counts, written once a second
   const dirty = new Set<string>();
+  const byKey = new Map(todo.map((m) => [tableKey(m.source), m]));
   const timer = setInterval(() => {
     const keys = [...dirty];
     dirty.clear();
     for (const k of keys) {
-      const m = todo.find((x) => tableKey(x.source) === k);
+      const m = byKey.get(k);
       if (!m) continue;
       const t = est.get(k);
       const b = bytes.get(k) ?? 0;
       // binary COPY does not count rows as it goes: estimate from bytes until the chunk ends
       const guess = t && t.bytesEstimate > 0 ? Math.min(t.rowEstimate, Math.round((b / t.bytesEstimate) * t.rowEstimate)) : 0;
       const live = Math.max(rows.get(k) ?? 0, guess);
-      void where(o.taskId, m).then((w) => db().tableProgress.update({ where: w, data: { bytesDone: BigInt(b), rowsDone: BigInt(live) } })).catch(() => undefined);
+      void db().tableProgress.update({ where: where(o.taskId, m), data: { bytesDone: BigInt(b), rowsDone: BigInt(live) } }).catch(() => undefined);
     }
   }, 1000);
   timer.unref();
@@ -119,7 +120,7 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
       if (left === 0) {
         dirty.delete(k);
         await db().tableProgress.update({
-          where: await where(o.taskId, job.m),
+          where: where(o.taskId, job.m),
           data: { phase: 'done', finishedAt: new Date(), rowsDone: BigInt(rows.get(k) ?? 0), bytesDone: BigInt(bytes.get(k) ?? 0) },
         });
       }
@@ -158,7 +159,7 @@ function throttled(data: BulkStream, throttle: Throttle | null, bytesPerRow: num
   return { format: data.format, stream: data.stream.pipe(gate) };
 }
 
-async function where(taskId: string, m: TableMapping) {
+function where(taskId: string, m: TableMapping) {
   return { taskId_sourceSchema_sourceTable: { taskId, sourceSchema: m.source.schema, sourceTable: m.source.name } };
 }
 

@@ -44,8 +44,6 @@ export function clientConfig(cfg: ConnectionConfig, opts: ConnectOptions = {}): 
   return c;
 }
 
-export type PgClient = pg.Client;
-
 export async function connect(cfg: ConnectionConfig, opts: ConnectOptions = {}): Promise<pg.Client> {
   const c = new pg.Client(clientConfig(cfg, opts));
   // an error on an idle client must not crash the process; the next query reports it

@@ -252,10 +252,6 @@ class PgChangeStream implements ChangeStream {
     await this.client.end().catch(() => undefined);
     await this.rowFilter.close();
   }
-
-  get ackedPosition(): string {
-    return bigToLsn(this.acked);
-  }
 }
 
 /** minimal view of pg's internal connection used for CopyBoth */

@@ -12,15 +12,5 @@ export function bigToLsn(v: bigint): string {
   return `${(v >> 32n).toString(16).toUpperCase()}/${(v & 0xffffffffn).toString(16).toUpperCase()}`;
 }
 
-export function readLsn(buf: Buffer, offset: number): bigint {
-  return buf.readBigUInt64BE(offset);
-}
-
-export function compareLsn(a: string, b: string): number {
-  const x = lsnToBig(a);
-  const y = lsnToBig(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /** microseconds between 1970-01-01 and 2000-01-01, PostgreSQL's epoch */
 export const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
