@@ -211,6 +211,11 @@ export interface PrecheckInput {
   conflictingTables: 'PrecheckAndReportErrors' | 'IgnoreErrorsAndProceed';
   /** target tables to leave out of the conflicting-tables check (the forward direction's) */
   ignoreExistingTargets?: TableRef[];
+  /**
+   * OneWay, a direction of a two-way pair (TwoWay), or a reverse task (Reverse). Pairs need row
+   * keys to detect conflicts, and a reverse task's slot waits, holding WAL, until it starts.
+   */
+  topology?: 'OneWay' | 'TwoWay' | 'Reverse';
 }
 
 // ---------------------------------------------------------------- capabilities
@@ -264,8 +269,13 @@ export type BulkStream =
   | { format: 'rows'; batches: AsyncIterable<Row[]> };
 
 export interface SnapshotSession {
-  /** position from which streaming continues without gap or overlap */
+  /** position from which streaming continues without a gap */
   readonly position: Position;
+  /**
+   * null when the snapshot is exactly at `position` (no overlap). Otherwise the snapshot is
+   * newer: changes of transactions up to this position may already be in it, and replay over it.
+   */
+  readonly replayUntil: Position | null;
   /** splits a table for parallel copy */
   chunks(mapping: TableMapping, estimateRows: number): Promise<ChunkSpec[]>;
   /** opens a reader of one chunk inside the snapshot; prefers `format` when it can */
@@ -317,6 +327,43 @@ export interface StreamSource {
 
 export type ConflictPolicy = 'TaskFailed' | 'Ignore' | 'Overwrite';
 
+/**
+ * unique_conflict: the row written hits a primary or unique key the destination already has
+ * (an INSERT, or an UPDATE turned INSERT). update_differs: the destination row is not the
+ * source's old row image (updated on both sides; needs REPLICA IDENTITY FULL). update_missing:
+ * an UPDATE found no row and became an INSERT. delete_missing: a DELETE found no row (ignored).
+ */
+export type ConflictKind = 'unique_conflict' | 'update_differs' | 'update_missing' | 'delete_missing';
+
+/** what was done: the destination row overwritten, kept (ignored), or the task failed */
+export type ConflictAction = 'overwritten' | 'ignored' | 'failed' | 'inserted' | 'skipped';
+
+export interface ConflictRecord {
+  /** destination table */
+  table: TableRef;
+  /** key values by destination column */
+  key: Record<string, Value>;
+  kind: ConflictKind;
+  op: 'insert' | 'update' | 'delete';
+  /** the source's new row image (old image for a DELETE), by destination column */
+  sourceImage: Row | null;
+  /** the destination's row before the change, by destination column, or null when none */
+  targetImage: Record<string, unknown> | null;
+  action: ConflictAction;
+  /** the source transaction's position and commit time */
+  position: Position;
+  commitTime: Date;
+}
+
+/** How a writer treats conflicts. Without it, changes overwrite (idempotent one-way apply). */
+export interface ConflictHandling {
+  policy: ConflictPolicy;
+  /** changes of transactions at or before this position replay over a newer snapshot: no detection */
+  replayUntil: Position | null;
+  /** called with the conflicts met, before the apply commits (or fails on TaskFailed) */
+  record(conflicts: ConflictRecord[]): Promise<void>;
+}
+
 export interface ApplyResult {
   /** position durably recorded with the data */
   position: Position | null;
@@ -338,7 +385,7 @@ export interface Writer {
   /** bulk-loads one chunk; returns rows and bytes written */
   load(mapping: TableMapping, data: BulkStream, mode: 'empty' | 'merge', onProgress?: (bytes: number) => void): Promise<{ rows: number; bytes: number }>;
   /** applies whole transactions in one target transaction and records their position with them */
-  apply(txns: Transaction[], opts: { policy: ConflictPolicy; mappings: Map<string, TableMapping> }): Promise<ApplyResult>;
+  apply(txns: Transaction[], opts: { mappings: Map<string, TableMapping>; conflicts: ConflictHandling | null }): Promise<ApplyResult>;
   close(): Promise<void>;
 }
 
