@@ -7,7 +7,7 @@ export interface Args {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['ignore-warnings', 'no-wait', 'help', 'compact']);
+const BOOLEAN_FLAGS = new Set(['ignore-warnings', 'no-wait', 'help', 'compact', 'json', 'writes-stopped', 'end-forward']);
 
 export function parseArgs(argv: string[]): Args {
   const positionals: string[] = [];

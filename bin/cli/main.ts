@@ -2,6 +2,7 @@
 // and errors as a message on stderr with a non-zero exit code.
 import { bool, flag, flags, parseArgs, positional, readJson, requireFlag, type Args } from './args';
 import { baseUrl, CliError, createClient, describeError, type Client } from './client';
+import { TextOutput } from './output';
 import { precheckCommand, taskCommand } from './tasks';
 
 export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKEN; output is JSON)
@@ -21,6 +22,12 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   task precheck <id> [--ignore-warnings] [--no-wait] [--timeout <s>]
   task start|pause|end|release <id>
   task create-reverse <id>           Create Reverse Task: incremental, old destination -> old source
+  task configure-reverse <id> [--file <objects-and-settings.json>]
+                                     two-way: configure the reverse direction of a Running forward
+                                     direction ({"objects": ..., "settings": ...}, both optional)
+  task conflicts <id> [--limit <n>] [--cursor <conflict id>] [--kind <kind>] [--json]
+                                     conflicts recorded, newest first (kind: unique_conflict,
+                                     update_differs, update_missing, delete_missing)
   task readiness <id> --action failover|switch-back|switchover
   task failover <id>                 pause the forward task, move sequences, start the reverse task
   task switch-back <id>              wait for no latency, pause the reverse, move sequences, start the forward
@@ -32,6 +39,7 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   precheck ignore <id> [--key <item key>]...
   metrics                                   Prometheus text of /api/metrics
 
+(task conflicts prints a table; --json for JSON)
 exit codes: 0 ok, 1 error (or the task became Failed), 2 usage, 3 timeout
 `;
 
@@ -83,7 +91,7 @@ async function run(client: Client, group: string, cmd: string | undefined, args:
       const res = await fetch(`${baseUrl()}/api/metrics`, { headers: { authorization: `Bearer ${process.env.DTS_TOKEN ?? ''}` } });
       const text = await res.text();
       if (!res.ok) throw new CliError(`GET /api/metrics: ${res.status} ${text.trim()}`);
-      return { text };
+      return new TextOutput(text);
     }
   }
   throw new CliError(`unknown command: ${[group, cmd].filter(Boolean).join(' ')}\n\n${USAGE}`, 2);
@@ -101,8 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const cmd = GROUPS_WITH_SUBCOMMANDS.has(group) ? rest.shift() : undefined;
     const result = await run(createClient(), group, cmd, { ...args, positionals: rest });
-    if (group === 'metrics' && result && typeof result === 'object' && 'text' in result) {
-      process.stdout.write(String(result.text));
+    if (result instanceof TextOutput) {
+      process.stdout.write(result.text);
     } else {
       process.stdout.write(`${JSON.stringify(result, null, bool(args, 'compact') ? undefined : 2)}\n`);
     }

@@ -1,6 +1,6 @@
 // Incremental synchronization: read batches of source transactions, apply each batch in one
 // target transaction that also records its position, and only then acknowledge the source.
-import type { ChangeStream, ConflictPolicy, TableMapping, Transaction, Writer } from '../engines/types';
+import type { ChangeStream, ConflictHandling, TableMapping, Transaction, Writer } from '../engines/types';
 import { tableKey } from '../engines/types';
 import type { TaskMetrics } from './metrics';
 import { Throttle } from './throttle';
@@ -9,7 +9,8 @@ export interface IncrementalOptions {
   stream: ChangeStream;
   writer: Writer;
   mappings: TableMapping[];
-  policy: ConflictPolicy;
+  /** null: changes overwrite (one-way); otherwise conflicts are detected, resolved and recorded */
+  conflicts: ConflictHandling | null;
   metrics: TaskMetrics;
   signal: AbortSignal;
   maxBatchChanges: number;
@@ -43,7 +44,7 @@ export async function runIncremental(o: IncrementalOptions): Promise<void> {
     if (!txns) break;
     if (!txns.length) break; // stream closed
     filterOps(txns, byTable);
-    const res = await o.writer.apply(txns, { policy: o.policy, mappings: byTable });
+    const res = await o.writer.apply(txns, { mappings: byTable, conflicts: o.conflicts });
     let newest: Date | null = null;
     for (const t of txns) if (!t.partial) newest = t.commitTime;
     o.metrics.applied(res.rows, res.bytes, res.position ? newest : null);

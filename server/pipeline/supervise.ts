@@ -3,6 +3,7 @@
 // Past the window the task is Failed, with the cause shown.
 import { db } from '../db';
 import type { EngineModule } from '../engines/types';
+import { ConflictFailure } from '../engines/shared/conflict';
 import { TaskStatus } from '../task-status';
 import { loadTaskContext } from './task-context';
 import { runTask } from './task-runner';
@@ -58,6 +59,13 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       return r;
     } catch (e) {
       if (o.signal.aborted) return 'stopped';
+      if (e instanceof ConflictFailure) {
+        // Conflict Resolution Policy TaskFailed: no retry; the operator resolves the conflict
+        await setStatus(o.taskId, TaskStatus.Failed, e.message);
+        await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped', retryingSince: null, retryKind: null } });
+        await recordEvent(o.taskId, 'error', `Task failed: ${e.message}`);
+        return 'failed';
+      }
       const kind = await classify(o.taskId, e);
       const task = await db().task.findUnique({ where: { id: o.taskId } });
       if (!task) return 'stopped';

@@ -5,6 +5,7 @@ import { db } from '../db';
 import type { Catalog, SnapshotSession, TableMapping } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { AbortedError, ensureProgressRows, runFullLoad } from './full-load';
+import { conflictHandling } from './conflicts';
 import { runIncremental } from './incremental';
 import { resolveMappings } from './mapping';
 import { TaskMetrics } from './metrics';
@@ -78,7 +79,8 @@ async function fullStage(ctx: TaskContext, catalog: Catalog, mappings: TableMapp
     throw e;
   }
   try {
-    if (ctx.task.syncIncremental) await db().task.update({ where: { id: taskId }, data: { checkpoint: snapshot.position } });
+    // a snapshot newer than the slot: the changes up to replayUntil replay over it
+    if (ctx.task.syncIncremental) await db().task.update({ where: { id: taskId }, data: { checkpoint: snapshot.position, ...(snapshot.replayUntil ? { replayUntil: snapshot.replayUntil } : {}) } });
     const from = ctx.task.syncIncremental ? ` at source position ${snapshot.position}` : '';
     await recordEvent(taskId, 'info', `Full Data Synchronization started${from} with ${parallelism} worker(s)`);
     // binary COPY needs identical column types, which holds when this task created the tables
@@ -122,11 +124,12 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
     metrics.start();
     await setStatus(taskId, TaskStatus.Running);
     await recordEvent(taskId, 'info', `Incremental Data Synchronization running from source position ${from ?? 'the slot start'}`);
+    const { replayUntil } = await db().task.findUniqueOrThrow({ where: { id: taskId }, select: { replayUntil: true } });
     await runIncremental({
       stream,
       writer,
       mappings,
-      policy: ctx.settings.conflictPolicy,
+      conflicts: conflictHandling({ ...ctx.task, replayUntil }, ctx.settings.conflictPolicy),
       metrics,
       signal,
       maxBatchChanges: 20_000,

@@ -10,7 +10,7 @@ import { endTask } from './end-task';
 import { endpointToConnection } from './endpoint-config';
 import { engineFor, mappingsFor } from './engines';
 import { pauseTask } from './pause-task';
-import { startTask } from './start-task';
+import { precheckRefusal, resumesWithoutPrecheck, startTask } from './start-task';
 import { peerTaskId } from './task-peer';
 import { objectSelection } from './task-config';
 
@@ -39,6 +39,8 @@ export interface Readiness {
   reverse: TaskBrief;
   /** sequences that will be moved on the side taking over writes */
   sequences: SequenceMove[];
+  /** conflicts each task recorded in the last hour (writes to the same rows on both sides) */
+  conflictsLastHour: { forward: number; reverse: number };
   warnings: string[];
   /** what stops the action; empty when it can run */
   blockers: string[];
@@ -68,6 +70,9 @@ async function brief(id: string): Promise<TaskBrief> {
 async function pairOf(id: string): Promise<{ forward: string; reverse: string }> {
   const t = await peerTaskId(db(), id);
   if (!t) throw notFound(`Task ${id}`);
+  if (t.topology === 'TwoWay') {
+    throw precondition(`Task ${id} is a direction of a two-way synchronization: both directions of a two-way synchronization run at once; failover and switchover apply to a task and its reverse task (Create Reverse Task)`);
+  }
   const peer = t.peerId;
   if (!peer) throw precondition(`Task ${id} has no reverse task; create one first (Create Reverse Task)`);
   return t.topology === 'Reverse' ? { forward: peer, reverse: id } : { forward: id, reverse: peer };
@@ -124,6 +129,10 @@ export async function readiness(id: string, action: PairAction): Promise<Readine
     const ready: string[] = [TaskStatus.InitialSync, TaskStatus.Paused];
     if (!ready.includes(r.status) || r.desiredState === 'Running') {
       blockers.push(`The reverse task ${reverse} is ${r.status}; it must be collecting (Performing Initial Synchronization) or Paused`);
+    } else if (!resumesWithoutPrecheck(r.status)) {
+      // the reverse task is started for the first time: its precheck must be at 100%
+      const refusal = await precheckRefusal(db(), reverse);
+      if (refusal) blockers.push(`${refusal} (precheck warnings not ignored: dts precheck ignore ${reverse})`);
     }
   }
   if (action === 'switchover' && f.status !== TaskStatus.Running) blockers.push(`The forward task ${forward} is ${f.status}; a planned switchover starts from a Running forward task`);
@@ -132,7 +141,20 @@ export async function readiness(id: string, action: PairAction): Promise<Readine
     moves: [] as SequenceMove[],
     warnings: [`Sequences cannot be planned: ${e instanceof Error ? e.message : String(e)}`],
   }));
-  return { action, forward: f, reverse: r, sequences: moves, warnings, blockers };
+  const conflictsLastHour = await recentConflicts(forward, reverse);
+  const ids = { forward, reverse };
+  for (const side of ['forward', 'reverse'] as const) {
+    const n = conflictsLastHour[side];
+    if (n > 0) warnings.push(`The ${side} task ${ids[side]} recorded ${n} conflict${n === 1 ? '' : 's'} in the last hour: the same rows were written on both sides (dts task conflicts ${ids[side]})`);
+  }
+  return { action, forward: f, reverse: r, sequences: moves, conflictsLastHour, warnings, blockers };
+}
+
+async function recentConflicts(forward: string, reverse: string): Promise<Readiness['conflictsLastHour']> {
+  const since = new Date(Date.now() - 3_600_000);
+  const count = (taskId: string) => db().conflict.count({ where: { taskId, createdAt: { gte: since } } });
+  const [f, r] = await Promise.all([count(forward), count(reverse)]);
+  return { forward: f, reverse: r };
 }
 
 async function waitStatus(id: string, wanted: string[], what: string): Promise<string> {

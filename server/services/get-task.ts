@@ -1,5 +1,6 @@
 // One task with everything the detail page shows: endpoints (no passwords), per-table
-// progress, the latest precheck run with its items, the latest metric sample, recent events.
+// progress, the latest precheck run with its items, the latest metric sample, recent events,
+// the conflict count, and for the forward direction of a two-way pair its reverse direction.
 import { db } from '../db';
 import { notFound } from '../errors';
 import { toTaskDetailView, type TaskDetailView } from './task-view';
@@ -9,13 +10,22 @@ export const RECENT_EVENTS = 20;
 export async function getTask(id: string): Promise<TaskDetailView> {
   const task = await db().task.findUnique({
     where: { id },
-    include: { source: true, dest: true, tables: { orderBy: [{ sourceSchema: 'asc' }, { sourceTable: 'asc' }] } },
+    include: {
+      source: true,
+      dest: true,
+      tables: { orderBy: [{ sourceSchema: 'asc' }, { sourceTable: 'asc' }] },
+      peer: { select: { id: true, status: true } },
+      peerOf: { select: { id: true, status: true } },
+    },
   });
   if (!task) throw notFound(`Task ${id}`);
-  const [precheck, latest, events] = await Promise.all([
+  const [precheck, latest, events, conflictCount] = await Promise.all([
     db().precheckRun.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' }, include: { items: { orderBy: { id: 'asc' } } } }),
     db().metricSample.findFirst({ where: { taskId: id }, orderBy: { at: 'desc' } }),
     db().taskEvent.findMany({ where: { taskId: id }, orderBy: { id: 'desc' }, take: RECENT_EVENTS }),
+    db().conflict.count({ where: { taskId: id } }),
   ]);
-  return toTaskDetailView(task, { latest, precheck, events });
+  const forwardOfPair = task.topology === 'TwoWay' && task.direction === 'Forward';
+  const reverseDirection = forwardOfPair ? (task.peer ?? task.peerOf) : null;
+  return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount });
 }

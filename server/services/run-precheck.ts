@@ -4,10 +4,11 @@
 import { db } from '../db';
 import { AppError, conflict, notFound, precondition } from '../errors';
 import { engineFor, mappingsFor } from './engines';
-import type { ConnectionConfig, EngineModule, PrecheckItem, TableMapping } from '../engines/types';
+import type { ConnectionConfig, EngineModule, PrecheckItem, TableMapping, TableRef } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { describeEndpoint, endpointToConnection, type EndpointSide } from './endpoint-config';
 import { notifyReplicator } from './notify-replicator';
+import { forwardTables } from './reverse-pair';
 import { objectSelection, taskSettings } from './task-config';
 import { inTransaction, lockTask } from './task-lock';
 import { toPrecheckRunView, type PrecheckRunView } from './task-view';
@@ -79,6 +80,17 @@ async function startCollecting(engine: EngineModule, source: ConnectionConfig, t
   }
 }
 
+/**
+ * The reverse direction of a two-way pair: "When DTS checks for conflicting tables in the reverse
+ * direction, the tables that have been synchronized to the destination instance in the forward
+ * direction are ignored" (seed 003). Its destination tables are the forward task's source tables.
+ */
+async function forwardSources(forwardId: string | null): Promise<TableRef[]> {
+  if (!forwardId) return [];
+  const fwd = await db().task.findUnique({ where: { id: forwardId }, include: { source: true, dest: true } });
+  return fwd ? (await forwardTables(fwd)).map((m) => m.source) : [];
+}
+
 async function execute(taskId: string, runId: number, ignoreWarnings: boolean): Promise<void> {
   let failed = false;
   let collecting = false;
@@ -88,7 +100,7 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
   };
   let crash: string | null = null;
   try {
-    const task = await db().task.findUnique({ where: { id: taskId }, include: { source: true, dest: true } });
+    const task = await db().task.findUnique({ where: { id: taskId }, include: { source: true, dest: true, peerOf: { select: { id: true } } } });
     if (!task) throw notFound(`Task ${taskId}`);
     const source = endpointToConnection(task.source);
     const target = endpointToConnection(task.dest);
@@ -115,6 +127,8 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
           mappings,
           syncTypes: { schema: task.syncSchema, full: task.syncFull, incremental: task.syncIncremental },
           conflictingTables: settings.conflictingTables,
+          topology: task.topology,
+          ...(task.topology === 'TwoWay' && task.direction === 'Reverse' ? { ignoreExistingTargets: await forwardSources(task.peerTaskId ?? task.peerOf?.id ?? null) } : {}),
         });
         for await (const item of items) await record(item);
         // a reverse task collects from the moment its precheck passes (seed 000)

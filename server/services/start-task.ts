@@ -14,28 +14,42 @@ export async function startTask(id: string): Promise<DesiredStateResult> {
     checkNotGone(t, 'started');
     if (t.desiredState === 'Ended') throw precondition(`Task ${id} has been ended; an ended task cannot be started`);
     await checkPeerNotRunning(id, tx);
-    if (RESUMABLE.includes(t.status)) return;
+    if (resumesWithoutPrecheck(t.status)) return;
     if (t.status === TaskStatus.Prechecking) throw precondition(`Task ${id} is Prechecking; wait until the precheck is complete`);
     if (t.desiredState === 'Running') throw conflict(`Task ${id} is already ${t.status === TaskStatus.NotStarted ? 'starting' : t.status}`);
-    const run = await tx.precheckRun.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' }, include: { items: true } });
-    if (!run || run.state === 'outdated') throw precondition(`Task ${id} must pass a precheck before it can be started`);
-    if (run.state !== 'passed') throw precondition(`Task ${id} did not pass the precheck; fix the failed items and run the precheck again`);
-    const stats = precheckStats(run.items);
-    if (stats.successRate < 100) {
-      throw precondition(`The precheck success rate of task ${id} is ${stats.successRate}%; ignore the warning items or fix them and run the precheck again`);
-    }
+    const refusal = await precheckRefusal(tx, id);
+    if (refusal) throw precondition(refusal);
   });
 }
+
+/**
+ * Why the latest precheck does not let a new task start, or null when it does (passed at a
+ * success rate of 100%: every item passed, or its warning ignored). Failover asks it too.
+ */
+export async function precheckRefusal(client: Pick<Tx, 'precheckRun'>, id: string): Promise<string | null> {
+  const run = await client.precheckRun.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' }, include: { items: true } });
+  if (!run || run.state === 'outdated') return `Task ${id} must pass a precheck before it can be started`;
+  if (run.state !== 'passed') return `Task ${id} did not pass the precheck; fix the failed items and run the precheck again`;
+  const stats = precheckStats(run.items);
+  if (stats.successRate < 100) {
+    return `The precheck success rate of task ${id} is ${stats.successRate}%; ignore the warning items or fix them and run the precheck again`;
+  }
+  return null;
+}
+
+/** whether a task in this status starts again without a new precheck */
+export const resumesWithoutPrecheck = (status: string): boolean => RESUMABLE.includes(status);
 
 /**
  * A reverse task and its forward task never run at once (seed 000): "You must pause the forward
  * synchronization instance before starting the reverse instance", and "After the reverse
  * instance is started, the original synchronization instance cannot be directly started."
+ * Both directions of a two-way synchronization (seed 003) run at the same time.
  */
 async function checkPeerNotRunning(id: string, tx: Tx): Promise<void> {
   const task = await peerTaskId(tx, id);
   const peerId = task?.peerId;
-  if (!task || !peerId) return;
+  if (!task || !peerId || task.topology === 'TwoWay') return;
   const peer = await lockTask(tx, peerId);
   if (peer.desiredState !== 'Running') return;
   if (task.topology === 'Reverse') {

@@ -95,9 +95,17 @@ export const endpointInput = z.object({
   ssl: z.enum(['disable', 'require', 'verify-full']).optional(),
 });
 
+/**
+ * Synchronization Topology: One-way Synchronization, or Two-way Synchronization (seed 003), a
+ * pair of directions. The task created is the forward direction; the reverse direction is
+ * configured once the forward one is Running (configure-reverse-direction.ts).
+ */
+export const topology = z.enum(['OneWay', 'TwoWay']);
+
 /** The task definition the CLI takes as a JSON file (documented in the README). */
 export const taskDefinition = z.object({
   name: z.string().min(1).max(128),
+  topology: topology.default('OneWay'),
   source: endpointInput,
   destination: endpointInput,
   syncTypes: syncTypes.default({ schema: true, full: true, incremental: true }),

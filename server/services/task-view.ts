@@ -1,7 +1,7 @@
 // What the API returns about tasks: zod schemas (used as tRPC output validators, which also
 // strip anything not listed, such as Endpoint.passwordEnc) and the mappers from Prisma rows.
 import { z } from 'zod';
-import type { Endpoint, MetricSample, PrecheckItem, PrecheckRun, TableProgress, Task, TaskEvent } from '../generated/prisma/client';
+import type { Conflict, Endpoint, MetricSample, PrecheckItem, PrecheckRun, TableProgress, Task, TaskEvent } from '../generated/prisma/client';
 import { objectSelection, taskSettings } from './task-config';
 
 export const endpointView = z.object({
@@ -78,6 +78,8 @@ export const taskSummaryView = z.object({
   statusReason: z.string().nullable(),
   desiredState: z.enum(['Stopped', 'Running', 'Paused', 'Ended', 'Released']),
   topology: z.enum(['OneWay', 'TwoWay', 'Reverse']),
+  /** Forward, or Reverse for a reverse task and the second direction of a two-way pair */
+  direction: z.enum(['Forward', 'Reverse']),
   stage: z.string(),
   syncTypes: z.object({ schema: z.boolean(), full: z.boolean(), incremental: z.boolean() }),
   source: endpointView,
@@ -95,9 +97,35 @@ export const taskDetailView = taskSummaryView.extend({
   retryingSince: z.date().nullable(),
   retryKind: z.string().nullable(),
   peerTaskId: z.string().nullable(),
+  /** the forward direction of a two-way pair: its reverse direction, or null until configured ("Configure Task") */
+  reverseDirection: z.object({ id: z.string(), status: z.string() }).nullable(),
+  /** conflicts recorded by this task, in all */
+  conflictCount: z.number(),
   tables: z.array(tableProgressView),
   precheck: precheckRunView.nullable(),
   events: z.array(eventView),
+});
+
+export const conflictView = z.object({
+  id: z.number(),
+  taskId: z.string(),
+  /** destination table, "schema.table" */
+  table: z.string(),
+  /** key values by destination column */
+  key: z.record(z.string(), z.unknown()),
+  kind: z.enum(['unique_conflict', 'update_differs', 'update_missing', 'delete_missing']),
+  op: z.enum(['insert', 'update', 'delete']),
+  /** the Conflict Resolution Policy in force */
+  policy: z.string(),
+  action: z.enum(['overwritten', 'ignored', 'failed', 'inserted', 'skipped']),
+  /** the source's row image, by destination column */
+  sourceImage: z.record(z.string(), z.unknown()).nullable(),
+  /** the destination's row before the change, or null when there was none */
+  targetImage: z.record(z.string(), z.unknown()).nullable(),
+  /** source position of the transaction, and its commit time on the source */
+  position: z.string(),
+  sourceTime: z.date(),
+  createdAt: z.date(),
 });
 
 export type EndpointView = z.infer<typeof endpointView>;
@@ -106,6 +134,7 @@ export type PrecheckRunView = z.infer<typeof precheckRunView>;
 export type TaskSummaryView = z.infer<typeof taskSummaryView>;
 export type TaskDetailView = z.infer<typeof taskDetailView>;
 export type EventView = z.infer<typeof eventView>;
+export type ConflictView = z.infer<typeof conflictView>;
 
 const sslOf = (options: unknown): EndpointView['ssl'] => {
   const ssl = options && typeof options === 'object' ? (options as { ssl?: unknown }).ssl : undefined;
@@ -174,6 +203,7 @@ export function toTaskSummaryView(t: TaskWithEndpoints, latest: MetricSample | n
     statusReason: t.statusReason,
     desiredState: t.desiredState,
     topology: t.topology,
+    direction: t.direction,
     stage: t.stage,
     syncTypes: { schema: t.syncSchema, full: t.syncFull, incremental: t.syncIncremental },
     source: toEndpointView(t.source),
@@ -187,7 +217,13 @@ export function toTaskSummaryView(t: TaskWithEndpoints, latest: MetricSample | n
 
 export function toTaskDetailView(
   t: TaskWithEndpoints & { tables: TableProgress[] },
-  extra: { latest: MetricSample | null; precheck: (PrecheckRun & { items: PrecheckItem[] }) | null; events: TaskEvent[] },
+  extra: {
+    latest: MetricSample | null;
+    precheck: (PrecheckRun & { items: PrecheckItem[] }) | null;
+    events: TaskEvent[];
+    reverseDirection: TaskDetailView['reverseDirection'];
+    conflictCount: number;
+  },
 ): TaskDetailView {
   return {
     ...toTaskSummaryView(t, extra.latest),
@@ -197,8 +233,38 @@ export function toTaskDetailView(
     retryingSince: t.retryingSince,
     retryKind: t.retryKind,
     peerTaskId: t.peerTaskId,
+    reverseDirection: extra.reverseDirection,
+    conflictCount: extra.conflictCount,
     tables: t.tables.map(toTableProgressView),
     precheck: extra.precheck ? toPrecheckRunView(extra.precheck) : null,
     events: extra.events.map(toEventView),
+  };
+}
+
+const asObject = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+
+function parseKey(text: string): Record<string, unknown> {
+  try {
+    return asObject(JSON.parse(text)) ?? { key: text };
+  } catch {
+    return { key: text };
+  }
+}
+
+export function toConflictView(c: Conflict): ConflictView {
+  return {
+    id: c.id,
+    taskId: c.taskId,
+    table: c.tableName,
+    key: parseKey(c.keyText),
+    kind: c.kind as ConflictView['kind'],
+    op: c.op as ConflictView['op'],
+    policy: c.policy,
+    action: c.action as ConflictView['action'],
+    sourceImage: asObject(c.sourceImage),
+    targetImage: asObject(c.targetImage),
+    position: c.position,
+    sourceTime: c.sourceTime,
+    createdAt: c.createdAt,
   };
 }

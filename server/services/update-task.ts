@@ -1,10 +1,12 @@
 // Configure a task. The connection, object and sync-type configuration can change only before
 // the task starts (Not Started, Precheck Failed); settings also while Paused; the name at any
 // time. A changed configuration invalidates the last precheck: the task must pass a new one.
+// The reverse direction of a two-way pair stays incremental only, without Exclude DDL Operations.
 import { z } from 'zod';
 import { badRequest, precondition } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
 import { TaskStatus } from '../task-status';
+import { checkReverseDirectionChange } from './configure-reverse-direction';
 import { endpointData } from './endpoint-config';
 import { getTask } from './get-task';
 import { notifyReplicator } from './notify-replicator';
@@ -56,6 +58,7 @@ export async function updateTask(input: TaskUpdate): Promise<TaskDetailView> {
       throw precondition(`Task ${u.id} is ${locked.status}; its settings can be changed only before it starts or while it is Paused`);
     }
     const task = await tx.task.findUniqueOrThrow({ where: { id: u.id }, include: { source: true, dest: true } });
+    if (task.topology === 'TwoWay' && task.direction === 'Reverse') checkReverseDirectionChange(u);
     for (const [side, patch, stored] of [['source', u.source, task.source], ['destination', u.destination, task.dest]] as const) {
       if (!patch) continue;
       const changed: string[] = ADDRESS_FIELDS.filter((f) => patch[f] !== stored[f]);

@@ -45,9 +45,9 @@ for (const version of testVersions()) {
       const peer = await writerTarget.openWriter(cfg, { taskId: 'peer', originName: 'dts_origin_peer', replicaRole: true });
       try {
         const maps = new Map([[tableKey(ref), m]]);
-        await peer.apply([{ position: '0/100', commitTime: new Date(), bytes: 1, changes: [{ op: 'insert', table: ref, after: { id: '1', v: 'from peer' } }] }], { policy: 'Overwrite', mappings: maps });
+        await peer.apply([{ position: '0/100', commitTime: new Date(), bytes: 1, changes: [{ op: 'insert', table: ref, after: { id: '1', v: 'from peer' } }] }], { mappings: maps, conflicts: null });
         await server.query('db', `INSERT INTO items VALUES (2, 'local')`);
-        await peer.apply([{ position: '0/200', commitTime: new Date(), bytes: 1, changes: [{ op: 'update', table: ref, before: null, after: { id: '2', v: 'peer update' } }] }], { policy: 'Overwrite', mappings: maps });
+        await peer.apply([{ position: '0/200', commitTime: new Date(), bytes: 1, changes: [{ op: 'update', table: ref, before: null, after: { id: '2', v: 'peer update' } }] }], { mappings: maps, conflicts: null });
         await server.query('db', `UPDATE items SET v = 'local again' WHERE id = 1`);
       } finally {
         await peer.close();

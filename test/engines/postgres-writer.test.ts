@@ -5,22 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { snapshotSource } from '../../server/engines/postgres/snapshot';
 import { writerTarget } from '../../server/engines/postgres/writer';
-import type { Row, TableMapping, Transaction, Writer } from '../../server/engines/types';
+import type { Row, Transaction, Writer } from '../../server/engines/types';
 import { tableKey } from '../../server/engines/types';
+import { mapping, ref, txn } from '../helpers/changes';
 import { startPgServer, testVersions, type PgServer } from '../helpers/pg';
-
-function mapping(name: string, cols: string[], key: string[]): TableMapping {
-  const ref = { schema: 'public', name };
-  return { source: ref, target: ref, columns: cols.map((c) => ({ source: c, target: c })), keyColumns: key, where: null, ops: ['insert', 'update', 'delete'] };
-}
-
-let lsn = 0x1000;
-function txn(changes: Transaction['changes']): Transaction {
-  lsn += 0x100;
-  return { position: `0/${lsn.toString(16).toUpperCase()}`, commitTime: new Date(), changes, bytes: 100 };
-}
-
-const ref = (name: string) => ({ schema: 'public', name });
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: writer and snapshot corner cases`, () => {
@@ -57,7 +45,7 @@ for (const version of testVersions()) {
           { op: 'update', table: ref('k'), before: { id: '3' }, after: { id: '4', v: 'moved4', big: undefined } },
           { op: 'insert', table: ref('k'), after: { id: '3', v: 'x', big: 'b3' } },
         ];
-        const r = await w.apply([txn(replay)], { policy: 'Overwrite', mappings: maps });
+        const r = await w.apply([txn(replay)], { mappings: maps, conflicts: null });
         assert.ok(r.position);
         const rows = await server.query<Row>(db, 'SELECT id::text, v, big FROM k ORDER BY id');
         assert.deepEqual(rows, [
@@ -89,7 +77,7 @@ for (const version of testVersions()) {
               { op: 'update', table: ref('d'), before: { a: '2', b: null }, after: { a: '2', b: 'z' } },
             ]),
           ],
-          { policy: 'Overwrite', mappings: maps },
+          { mappings: maps, conflicts: null },
         );
         const rows = await server.query<Row>(db, 'SELECT a::text, b FROM d ORDER BY a, b');
         assert.deepEqual(rows, [{ a: '1', b: 'x' }, { a: '1', b: 'y' }, { a: '2', b: 'z' }]);

@@ -1,17 +1,20 @@
-// Tasks: create, configure, list, get, precheck, start, pause, end, release, createReverse.
+// Tasks: create, configure, list, get, precheck, start, pause, end, release, createReverse,
+// configureReverse (two-way), conflicts, and the failover actions.
 import { z } from 'zod';
+import { configureReverseDirection, reverseDirectionInput } from '../../services/configure-reverse-direction';
 import { createReverseTask } from '../../services/create-reverse-task';
 import { failover, readiness, switchBack, switchover } from '../../services/failover';
 import { createTask } from '../../services/create-task';
 import { endTask } from '../../services/end-task';
 import { getTask } from '../../services/get-task';
+import { listConflicts, listConflictsInput } from '../../services/list-conflicts';
 import { listTasks, listTasksInput } from '../../services/list-tasks';
 import { pauseTask } from '../../services/pause-task';
 import { releaseTask } from '../../services/release-task';
 import { getPrecheckRun, ignorePrecheckWarnings, startPrecheck } from '../../services/run-precheck';
 import { startTask } from '../../services/start-task';
 import { taskDefinition } from '../../services/task-config';
-import { precheckRunView, taskDetailView, taskSummaryView } from '../../services/task-view';
+import { conflictView, precheckRunView, taskDetailView, taskSummaryView } from '../../services/task-view';
 import { taskUpdate, updateTask } from '../../services/update-task';
 import { protectedProcedure, router } from '../trpc';
 
@@ -22,6 +25,7 @@ const readinessView = z.object({
   forward: taskBrief,
   reverse: taskBrief,
   sequences: z.array(z.object({ table: z.object({ schema: z.string(), name: z.string() }), column: z.string(), sequence: z.string().nullable(), next: z.string(), basis: z.string() })),
+  conflictsLastHour: z.object({ forward: z.number(), reverse: z.number() }),
   warnings: z.array(z.string()),
   blockers: z.array(z.string()),
 });
@@ -62,6 +66,18 @@ export const tasksRouter = router({
 
   /** Create Reverse Task (seed 000): returns the reverse task, whose precheck has started */
   createReverse: protectedProcedure.input(taskId).output(taskDetailView).mutation(({ input }) => createReverseTask(input.id)),
+
+  /** two-way synchronization: configures the reverse direction of a Running forward direction (Not Started) */
+  configureReverse: protectedProcedure
+    .input(taskId.extend(reverseDirectionInput.shape))
+    .output(taskDetailView)
+    .mutation(({ input: { id, ...rest } }) => configureReverseDirection(id, rest)),
+
+  /** conflicts the task recorded, newest first, paged by id */
+  conflicts: protectedProcedure
+    .input(taskId.extend(listConflictsInput.shape))
+    .output(z.object({ items: z.array(conflictView), nextCursor: z.number().nullable() }))
+    .query(({ input: { id, ...rest } }) => listConflicts(id, rest)),
 
   /** readiness report before failover, switch back or switchover: statuses, latencies, sequences */
   readiness: protectedProcedure

@@ -9,6 +9,8 @@ export interface TargetTable {
   types: Map<string, string>;
   /** target has a unique index on exactly the key columns, so ON CONFLICT works */
   keyUnique: boolean;
+  /** target column names of each plain unique index (the key's too) */
+  uniques: string[][];
 }
 
 /** PostgreSQL array literal of text elements: {"a","b\"c",NULL} */
@@ -134,4 +136,97 @@ export function updateOneSql(m: TableMapping, t: TargetTable, before: Row, after
            UPDATE ${qualify(m.target)} SET ${sets.join(', ')} FROM one WHERE ${qualify(m.target)}.ctid = one.tid`,
     values,
   };
+}
+
+// ---------------------------------------------------------------- conflict detection
+// These return the ordinal (1-based) of input rows, so results are matched to inputs without
+// comparing values as text.
+
+/** unnest(...) WITH ORDINALITY AS u(c0, ..., ord) over the given per-column row images */
+function unnestOrd(parts: { col: string; rows: Row[] }[]): { from: string; values: string[] } {
+  const values = parts.map((p) => textArray(p.rows.map((r) => r[p.col])));
+  const from = `unnest(${parts.map((_, i) => `$${i + 1}::text[]`).join(', ')}) WITH ORDINALITY AS u(${parts.map((_, i) => `c${i}`).join(', ')}, ord)`;
+  return { from, values };
+}
+
+/** INSERT of new rows that skips any row hitting a primary or unique key; returns the skipped */
+export function insertNewSql(m: TableMapping, t: TargetTable, rows: Row[], cols: string[]): Stmt {
+  const { from, values } = unnestOrd(cols.map((col) => ({ col, rows })));
+  const targets = cols.map((c) => q(targetName(m, c)));
+  const select = cols.map((c, i) => cast(i, typeOf(t, m, c))).join(', ');
+  const keys = m.keyColumns.map((k) => q(targetName(m, k)));
+  const same = m.keyColumns.map((k) => `ins.${q(targetName(m, k))} = ${cast(cols.indexOf(k), typeOf(t, m, k))}`).join(' AND ');
+  return {
+    text: `WITH ins AS (INSERT INTO ${qualify(m.target)} (${targets.join(', ')}) SELECT ${select} FROM ${from} ON CONFLICT DO NOTHING RETURNING ${keys.join(', ')})
+           SELECT u.ord FROM ${from} WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ${same})`,
+    values,
+  };
+}
+
+/**
+ * UPDATE matching each row on its key (`match` images) and, for `guardCols`, on the old row
+ * image the source sent (`guard` images): a row the destination changed is not touched.
+ * Returns the ordinals of the rows updated.
+ */
+export function guardedUpdateSql(
+  m: TableMapping,
+  t: TargetTable,
+  items: { set: Row; match: Row; guard: Row | null }[],
+  setCols: string[],
+  guardCols: string[],
+): Stmt {
+  const parts = [
+    ...m.keyColumns.map((col) => ({ col, rows: items.map((i) => i.match) })),
+    ...setCols.map((col) => ({ col, rows: items.map((i) => i.set) })),
+    ...guardCols.map((col) => ({ col, rows: items.map((i) => i.guard ?? {}) })),
+  ];
+  const { from, values } = unnestOrd(parts);
+  const k = m.keyColumns.length;
+  const where = [
+    matchKey(m, t),
+    ...guardCols.map((c, j) => `${q('t')}.${q(targetName(m, c))}::text IS NOT DISTINCT FROM ${cast(k + setCols.length + j, typeOf(t, m, c))}::text`),
+  ].join(' AND ');
+  const assignments = setCols.length
+    ? setCols.map((c, j) => `${q(targetName(m, c))} = ${cast(k + j, typeOf(t, m, c))}`)
+    : [`${q(targetName(m, m.keyColumns[0]))} = ${q('t')}.${q(targetName(m, m.keyColumns[0]))}`];
+  return { text: `UPDATE ${qualify(m.target)} AS t SET ${assignments.join(', ')} FROM ${from} WHERE ${where} RETURNING u.ord`, values };
+}
+
+/** DELETE by key; returns the ordinals of the rows found */
+export function deleteReturningSql(m: TableMapping, t: TargetTable, rows: Row[]): Stmt {
+  const { from, values } = unnestOrd(m.keyColumns.map((col) => ({ col, rows })));
+  return { text: `DELETE FROM ${qualify(m.target)} AS t USING ${from} WHERE ${matchKey(m, t)} RETURNING u.ord`, values };
+}
+
+/** the destination rows with these keys, locked, as JSON: ordinal and image */
+export function lockRowsSql(m: TableMapping, t: TargetTable, rows: Row[]): Stmt {
+  const { from, values } = unnestOrd(m.keyColumns.map((col) => ({ col, rows })));
+  return { text: `SELECT u.ord, row_to_json(t)::text AS image FROM ${qualify(m.target)} AS t, ${from} WHERE ${matchKey(m, t)} FOR UPDATE OF t`, values };
+}
+
+/**
+ * The destination rows that stop `row` from being written: the row with its key (unless
+ * `otherThanSelf`), and rows holding any of its unique values. Locked; ctid and image.
+ */
+export function blockersSql(m: TableMapping, t: TargetTable, row: Row, otherThanSelf: boolean): Stmt {
+  const values: string[] = [];
+  const param = (source: string) => {
+    values.push(row[source] as string);
+    return `$${values.length}::text::${typeOf(t, m, source)}`;
+  };
+  const bySource = new Map(m.columns.map((c) => [c.target, c.source]));
+  const eq = (sources: string[]) => sources.map((s) => `${q(targetName(m, s))} = ${param(s)}`).join(' AND ');
+  const self = eq(m.keyColumns);
+  const uniques = t.uniques
+    .map((cols) => cols.map((c) => bySource.get(c)))
+    .filter((s): s is string[] => s.every((x) => x !== undefined && row[x] !== undefined && row[x] !== null))
+    .map((s) => `(${eq(s)})`);
+  const any = [...(otherThanSelf ? [] : [`(${self})`]), ...uniques];
+  if (!any.length) return { text: 'SELECT NULL::text AS tid, NULL::text AS image WHERE false', values: [] };
+  const where = `(${any.join(' OR ')})${otherThanSelf ? ` AND NOT (${self})` : ''}`;
+  return { text: `SELECT ctid::text AS tid, row_to_json(t)::text AS image FROM ${qualify(m.target)} AS t WHERE ${where} FOR UPDATE`, values };
+}
+
+export function deleteByTidSql(m: TableMapping, tids: string[]): Stmt {
+  return { text: `DELETE FROM ${qualify(m.target)} WHERE ctid = ANY($1::tid[])`, values: [textArray(tids)] };
 }

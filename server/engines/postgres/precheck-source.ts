@@ -1,4 +1,5 @@
 // Precheck items that look at the source database.
+import type { PrecheckInput } from '../types';
 import { catalogQuery } from './catalog-queries';
 import { lit, q, qualify } from './connect';
 import { validateFilterOn } from './filter';
@@ -6,6 +7,9 @@ import { HEARTBEAT, slotName } from './names';
 import { listNames, listStatements, pass, qualifiedList, refParams, type Check } from './precheck-util';
 
 const incremental = (i: { syncTypes: { incremental: boolean } }) => i.syncTypes.incremental;
+/** a direction of a two-way pair, or a reverse task */
+const isPair = (i: PrecheckInput) => i.topology === 'TwoWay' || i.topology === 'Reverse';
+const PAIR_KEYS = 'In two-way synchronization and reverse tasks, conflicts are detected and rows are matched on both sides by their primary or unique keys, so every table needs one.';
 const dataSync = (i: { syncTypes: { full: boolean; incremental: boolean } }) => i.syncTypes.full || i.syncTypes.incremental;
 
 /** seconds after which an open transaction counts as long-running (DTS_LONG_TXN_SECONDS) */
@@ -181,6 +185,8 @@ export const sourceChecks: Check[] = [
         refParams(refs),
       ));
       const incr = input.syncTypes.incremental;
+      // conflicts are detected, and rows matched on both sides, by their keys
+      const paired = isPair(input);
       const failing: string[] = [];
       const warning: string[] = [];
       const fixes: string[] = [];
@@ -200,6 +206,9 @@ export const sourceChecks: Check[] = [
         } else if (t.has_pk || t.replident === 'i') {
           // the primary key, or the replica identity index, which the mapping uses as the key
           continue;
+        } else if (t.replident === 'f' && !t.uk_index && paired) {
+          failing.push(`${name} has neither a primary key nor a NOT NULL unique key (REPLICA IDENTITY FULL is set)`);
+          fixes.push(`ALTER TABLE ${name} ADD PRIMARY KEY (<key columns>);`);
         } else if (t.replident === 'f') {
           if (!t.uk_index) warning.push(`${name} has no primary key; REPLICA IDENTITY FULL is set, so updates and deletes match rows on every column (slower, and duplicate rows cannot be told apart)`);
         } else if (t.uk_index) {
@@ -207,9 +216,9 @@ export const sourceChecks: Check[] = [
             failing.push(`${name} has no primary key and its replica identity is DEFAULT, so its updates and deletes cannot be published`);
             fixes.push(`ALTER TABLE ${name} REPLICA IDENTITY USING INDEX ${q(t.uk_index)};`);
           }
-        } else if (incr) {
+        } else if (incr || paired) {
           failing.push(`${name} has neither a primary key nor a NOT NULL unique key`);
-          fixes.push(`ALTER TABLE ${name} ADD PRIMARY KEY (<key columns>); -- or: ALTER TABLE ${name} REPLICA IDENTITY FULL;`);
+          fixes.push(`ALTER TABLE ${name} ADD PRIMARY KEY (<key columns>);${paired ? '' : ` -- or: ALTER TABLE ${name} REPLICA IDENTITY FULL;`}`);
         } else {
           warning.push(`${name} has neither a primary key nor a NOT NULL unique key, so the destination may get duplicate rows`);
         }
@@ -217,12 +226,32 @@ export const sourceChecks: Check[] = [
       if (failing.length) {
         return {
           result: 'fail',
-          cause: `${listNames(failing, 5)}. The tables to be synchronized must have PRIMARY KEY or UNIQUE constraints.`,
-          fix: `Add a primary key (preferred), or set the replica identity:\n${listStatements(fixes)}`,
+          cause: `${listNames(failing, 5)}. The tables to be synchronized must have PRIMARY KEY or UNIQUE constraints.${paired ? ` ${PAIR_KEYS}` : ''}`,
+          fix: `${paired ? 'Add a primary key' : 'Add a primary key (preferred), or set the replica identity'}:\n${listStatements(fixes)}`,
         };
       }
       if (warning.length) return { result: 'warn', cause: `${listNames(warning, 5)}.`, fix: 'Add a primary key to these tables: ALTER TABLE <table> ADD PRIMARY KEY (<key columns>);' };
       return pass();
+    },
+  },
+  {
+    key: 'source.conflict_detection',
+    name: 'Check that conflicts can be detected on the source tables',
+    sides: ['source'],
+    when: (i) => i.topology === 'TwoWay' && incremental(i),
+    async run({ source, input }) {
+      const rows = await catalogQuery<{ schema: string; name: string }>(source,
+        `SELECT x.s AS schema, x.n AS name
+           FROM unnest($1::text[], $2::text[]) AS x(s, n) JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', x.s, x.n))
+          WHERE c.relreplident <> 'f'`,
+        refParams(input.mappings.map((m) => m.source)),
+      );
+      if (!rows.length) return pass('Every table has REPLICA IDENTITY FULL: an UPDATE made on both sides to the same row is detected as a conflict.');
+      return {
+        result: 'warn',
+        cause: `The replica identity of these tables is not FULL: ${qualifiedList(rows)}. An UPDATE made on both sides to the same row cannot be detected as a conflict, because the old row image carries only the key.`,
+        fix: `Set the replica identity to FULL on the source, during off-peak hours:\n${listStatements(rows.map((r) => `ALTER TABLE ${qualify(r)} REPLICA IDENTITY FULL;`))}`,
+      };
     },
   },
   {
@@ -281,6 +310,30 @@ export const sourceChecks: Check[] = [
         };
       }
       return pass(`max_slot_wal_keep_size is ${r.keep_max}. ${note}`);
+    },
+  },
+  {
+    key: 'source.reverse_wal_retention',
+    name: "Check the WAL retention of the reverse task's source database",
+    sides: ['source'],
+    when: (i) => i.topology === 'Reverse',
+    async run({ source, input, sourceVersion }) {
+      const slot = slotName(input.taskId);
+      const held = `The reverse task's replication slot ${slot} is created on this database when the precheck passes, and it holds WAL here from then until the reverse task is started and catches up.`;
+      const fix = [
+        `Monitor the slot: SELECT slot_name, wal_status, pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)) AS retained FROM pg_replication_slots WHERE slot_name = ${lit(slot)};`,
+        "Raise max_slot_wal_keep_size if the disk allows it, e.g. ALTER SYSTEM SET max_slot_wal_keep_size = '50GB'; SELECT pg_reload_conf();",
+        'Release the reverse task if it is not needed: its slot is dropped.',
+      ].join('\n');
+      if (sourceVersion < 130000) {
+        return { result: 'warn', cause: `${held} max_slot_wal_keep_size does not exist before PostgreSQL 13: the WAL grows without limit while the reverse task waits, and the disk may fill.`, fix };
+      }
+      const keep = (await catalogQuery<{ keep_max: string }>(source, `SELECT current_setting('max_slot_wal_keep_size') AS keep_max`))[0].keep_max;
+      const implies =
+        keep === '-1'
+          ? 'max_slot_wal_keep_size is -1: the WAL grows without limit while the reverse task waits, and the disk may fill.'
+          : `max_slot_wal_keep_size is ${keep}: once the slot holds more WAL than that, it is invalidated and the reverse task must be created again.`;
+      return { result: 'warn', cause: `${held} ${implies}`, fix };
     },
   },
   {

@@ -37,6 +37,7 @@ class PgSnapshotSession implements SnapshotSession {
   constructor(
     readonly position: string,
     private workers: Worker[],
+    readonly replayUntil: string | null = null,
   ) {}
 
   async chunks(m: TableMapping, _estimateRows: number): Promise<ChunkSpec[]> {
@@ -179,8 +180,10 @@ export const snapshotSource: SnapshotSource = {
       await exporter.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const snap = (await exporter.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0].s;
       const pos = (await exporter.query<{ p: string }>('SELECT confirmed_flush_lsn::text AS p FROM pg_replication_slots WHERE slot_name = $1', [slot])).rows[0]?.p;
+      // every transaction this snapshot sees committed before the current WAL position
+      const now = (await exporter.query<{ p: string }>('SELECT pg_current_wal_lsn()::text AS p')).rows[0].p;
       const ws = await openWorkers(cfg, workers, snap);
-      return new PgSnapshotSession(pos ?? '0/0', ws);
+      return new PgSnapshotSession(pos ?? '0/0', ws, withCapture ? now : null);
     } finally {
       await exporter.query('COMMIT').catch(() => undefined);
       await exporter.end().catch(() => undefined);

@@ -6,10 +6,13 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
-import type { ApplyResult, BulkStream, ConnectionConfig, Row, TableMapping, Transaction, Writer, WriterTarget } from '../types';
+import type { ApplyResult, BulkStream, ConflictHandling, ConnectionConfig, Row, TableMapping, Transaction, Writer, WriterTarget } from '../types';
 import { tableKey } from '../types';
-import { Coalescer, definedColumns, keyString, type NetRow } from '../shared/coalesce';
+import { Coalescer, changesKey, completeFromBefore, definedColumns, keyString, type NetRow } from '../shared/coalesce';
+import { ConflictFailure } from '../shared/conflict';
+import { DetectingApply } from './apply-detect';
 import { connect, lit, q, qualify, withClient } from './connect';
+import { lsnToBig } from './types';
 import { deleteOneSql, deleteSql, deleteThenInsert, updateOneSql, updateSql, upsertSql, type Stmt, type TargetTable } from './apply-sql';
 import { CHECKPOINT } from './names';
 
@@ -131,7 +134,7 @@ class PgWriter implements Writer {
         GROUP BY i.indexrelid`,
     );
     const keyUnique = idx.rows.some((r) => r.cols.length === keyTargets.length && r.cols.every((c, i) => c === keyTargets[i]));
-    const t: TargetTable = { types: new Map(cols.rows.map((r) => [r.name, r.type])), keyUnique };
+    const t: TargetTable = { types: new Map(cols.rows.map((r) => [r.name, r.type])), keyUnique, uniques: idx.rows.map((r) => r.cols) };
     this.tables.set(k, t);
     return t;
   }
@@ -140,7 +143,7 @@ class PgWriter implements Writer {
     return this.client.query(s.text, s.values);
   }
 
-  async apply(txns: Transaction[], opts: { policy: string; mappings: Map<string, TableMapping> }): Promise<ApplyResult> {
+  async apply(txns: Transaction[], opts: { mappings: Map<string, TableMapping>; conflicts: ConflictHandling | null }): Promise<ApplyResult> {
     let rows = 0;
     let bytes = 0;
     let last: Transaction | null = null;
@@ -148,36 +151,53 @@ class PgWriter implements Writer {
       await this.client.query('BEGIN');
       this.inTxn = true;
     }
+    const handling = opts.conflicts;
+    const detector = handling ? new DetectingApply({ run: (st) => this.run(st), query: (text) => this.client.query(text), table: (m) => this.table(m) }, handling) : null;
+    const replayUntil = handling?.replayUntil ? lsnToBig(handling.replayUntil) : null;
     try {
       const co = new Coalescer(opts.mappings);
+      // conflicts are detected except in changes that replay over a newer snapshot
+      let detecting = false;
       for (const t of txns) {
+        const detect = !!detector && (replayUntil === null || lsnToBig(t.position) > replayUntil);
+        if (detect !== detecting) {
+          await this.flush(co, detecting ? detector : null);
+          detecting = detect;
+        }
+        const active = detecting ? detector : null;
         bytes += t.bytes;
         for (const c of t.changes) {
           rows++;
+          completeFromBefore(c);
           if (c.op !== 'truncate' && c.op !== 'ddl') {
             const m = opts.mappings.get(tableKey(c.table));
             if (m && !(await this.table(m)).keyUnique) {
               // no unique key: rows cannot be merged by key; apply this change alone, in order
-              await this.flush(co);
+              await this.flush(co, active);
               await this.applyKeyless(m, c);
               continue;
             }
           }
-          if (co.add(c)) {
-            if (co.size >= ROWS_PER_STMT * 4) await this.flush(co);
+          if (co.add(c, t)) {
+            if (co.size >= ROWS_PER_STMT * 4) await this.flush(co, active);
             continue;
           }
-          await this.flush(co);
-          await this.applyBarrier(c, opts.mappings);
+          await this.flush(co, active);
+          const m = c.op === 'update' ? opts.mappings.get(tableKey(c.table)) : undefined;
+          if (active && m && c.op === 'update' && changesKey(c, m.keyColumns)) await active.single(m, c, t);
+          else await this.applyBarrier(c, opts.mappings);
         }
         if (!t.partial) last = t;
       }
-      await this.flush(co);
+      await this.flush(co, detecting ? detector : null);
+      if (detector?.found.length) await handling?.record(detector.found.splice(0));
       const tail = txns[txns.length - 1];
       if (tail?.partial) return { position: null, rows, bytes }; // the source transaction continues
       if (last) await this.commit(last, rows > 0);
       return { position: last?.position ?? null, rows, bytes };
     } catch (e) {
+      // a conflict under TaskFailed is recorded although nothing of this apply commits
+      if (e instanceof ConflictFailure && detector?.found.length) await handling?.record(detector.found.splice(0)).catch(() => undefined);
       await this.rollback();
       throw e;
     }
@@ -275,8 +295,13 @@ class PgWriter implements Writer {
   }
 
   /** applies the net effect of the run; on a constraint error, replays it change by change */
-  private async flush(co: Coalescer): Promise<void> {
+  private async flush(co: Coalescer, detector: DetectingApply | null): Promise<void> {
     if (!co.size) return;
+    if (detector) {
+      await detector.flush(co);
+      co.clear();
+      return;
+    }
     await this.client.query('SAVEPOINT dts_run');
     try {
       for (const run of co.runs.values()) await this.applyNet(run.mapping, [...run.rows.values()]);

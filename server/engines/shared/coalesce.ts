@@ -12,12 +12,28 @@ import { tableKey } from '../types';
 
 export type NetKind = 'upsert' | 'update' | 'delete';
 
+/** the first change of a row in the run: what the destination should hold before the run */
+export interface FirstChange {
+  op: 'insert' | 'update' | 'delete';
+  /** its old row image, when the source sent one */
+  before: Row | null;
+  /** index of the change in `Coalescer.changes` */
+  index: number;
+}
+
 export interface NetRow {
   kind: NetKind;
   /** source-column image; undefined values are columns the source did not send */
   row: Row;
   /** position of the last change of this row in the run, for stable ordering */
   seq: number;
+  first?: FirstChange;
+}
+
+/** the source transaction a change came from */
+export interface TxnRef {
+  position: string;
+  commitTime: Date;
 }
 
 export interface TableRun {
@@ -39,6 +55,19 @@ export function changesKey(c: Extract<Change, { op: 'update' }>, keyColumns: str
   return keyColumns.some((k) => c.before?.[k] !== undefined && c.before[k] !== c.after[k]);
 }
 
+const NO_TXN: TxnRef = { position: '0/0', commitTime: new Date(0) };
+
+/**
+ * An UPDATE sends no value for an unchanged TOASTed column; when the source sent the whole old
+ * row (REPLICA IDENTITY FULL), that value is the old one, so the new image can be completed.
+ */
+export function completeFromBefore(c: Change): void {
+  if (c.op !== 'update' || !c.before) return;
+  for (const [k, v] of Object.entries(c.after)) {
+    if (v === undefined && c.before[k] !== undefined && c.before[k] !== null) c.after[k] = c.before[k];
+  }
+}
+
 function merge(prev: Row, next: Row): Row {
   const out: Row = { ...prev };
   for (const [k, v] of Object.entries(next)) if (v !== undefined) out[k] = v;
@@ -47,8 +76,9 @@ function merge(prev: Row, next: Row): Row {
 
 export class Coalescer {
   readonly runs = new Map<string, TableRun>();
-  /** the changes of the current run, in order */
+  /** the changes of the current run, in order, and the transaction of each */
   readonly changes: Change[] = [];
+  readonly txns: TxnRef[] = [];
   private seq = 0;
 
   constructor(private mappings: Map<string, TableMapping>) {}
@@ -58,7 +88,7 @@ export class Coalescer {
   }
 
   /** Adds a row change. Returns false for a barrier (the caller flushes and applies it alone). */
-  add(c: Change): boolean {
+  add(c: Change, txn: TxnRef = NO_TXN): boolean {
     if (c.op === 'truncate' || c.op === 'ddl') return false;
     const mapping = this.mappings.get(tableKey(c.table));
     if (!mapping) return true; // not selected: nothing to do
@@ -73,24 +103,35 @@ export class Coalescer {
     const k = keyString(image, mapping.keyColumns);
     const prev = run.rows.get(k);
     const seq = this.seq++;
+    const first: FirstChange = prev?.first ?? { op: c.op, before: c.op === 'insert' ? null : c.before, index: this.changes.length };
     this.changes.push(c);
+    this.txns.push(txn);
     if (c.op === 'insert') {
-      run.rows.set(k, { kind: 'upsert', row: c.after, seq });
+      run.rows.set(k, { kind: 'upsert', row: c.after, seq, first });
     } else if (c.op === 'delete') {
-      run.rows.set(k, { kind: 'delete', row: c.before, seq });
+      run.rows.set(k, { kind: 'delete', row: c.before, seq, first });
     } else if (!prev) {
-      run.rows.set(k, { kind: 'update', row: c.after, seq });
+      run.rows.set(k, { kind: 'update', row: c.after, seq, first });
     } else if (prev.kind === 'delete') {
-      run.rows.set(k, { kind: 'upsert', row: c.after, seq });
+      run.rows.set(k, { kind: 'upsert', row: c.after, seq, first });
     } else {
-      run.rows.set(k, { kind: prev.kind, row: merge(prev.row, c.after), seq });
+      run.rows.set(k, { kind: prev.kind, row: merge(prev.row, c.after), seq, first });
     }
     return true;
+  }
+
+  /** the key of a row change in this run's terms (table and key), or null for others */
+  rowKey(c: Change): string | null {
+    if (c.op !== 'insert' && c.op !== 'update' && c.op !== 'delete') return null;
+    const mapping = this.mappings.get(tableKey(c.table));
+    if (!mapping) return null;
+    return `${tableKey(c.table)}\u0000${keyString(c.op === 'delete' ? c.before : c.after, mapping.keyColumns)}`;
   }
 
   clear(): void {
     this.runs.clear();
     this.changes.length = 0;
+    this.txns.length = 0;
   }
 }
 
