@@ -311,7 +311,7 @@ export interface StreamSource {
     taskId: string;
     mappings: TableMapping[];
     from: Position | null;
-    /** drop transactions written under these replication origins (two-way, reverse) */
+    /** drop transactions written under these replication origins (two-way, reverse); ANY_ORIGIN: under any */
     skipOrigins: string[];
     /** pause reading once this many changes wait in memory */
     maxBufferedChanges: number;
@@ -324,6 +324,9 @@ export interface StreamSource {
   /** drops slot, publication and heartbeat table */
   cleanup(cfg: ConnectionConfig, opts: { taskId: string }): Promise<string[]>;
 }
+
+/** in `skipOrigins`: every transaction written under a replication origin */
+export const ANY_ORIGIN = '*';
 
 export type ConflictPolicy = 'TaskFailed' | 'Ignore' | 'Overwrite';
 

@@ -3,6 +3,7 @@
 // position recorded on the target with the data.
 import { db } from '../db';
 import type { Catalog, SnapshotSession, TableMapping } from '../engines/types';
+import { ANY_ORIGIN } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { AbortedError, ensureProgressRows, runFullLoad } from './full-load';
 import { conflictHandling } from './conflicts';
@@ -115,9 +116,10 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
   let stream: Awaited<ReturnType<typeof ctx.sourceEngine.stream.open>> | null = null;
   try {
     const from = await writer.checkpoint();
-    // what the paired task (reverse, or the other direction) applied here is not sent back
+    // What the paired task applied here is not sent back. A two-way direction skips every
+    // replicated transaction: its other direction may be configured while this one runs.
     const peer = (await peerTaskId(db(), taskId))?.peerId;
-    const skipOrigins = peer ? [originFor(peer)] : [];
+    const skipOrigins = ctx.task.topology === 'TwoWay' ? [ANY_ORIGIN] : peer ? [originFor(peer)] : [];
     stream = await ctx.sourceEngine.stream.open(ctx.source, { taskId, mappings, from, skipOrigins, maxBufferedChanges: 100_000 });
     heartbeat = ctx.sourceEngine.stream.startHeartbeat(ctx.source, taskId, HEARTBEAT_MS, () => undefined);
     await metrics.init();

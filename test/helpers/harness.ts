@@ -79,6 +79,7 @@ export async function startSuite(version: PgVersion, sourceSettings: Record<stri
 
 export interface TaskOptions {
   name?: string;
+  topology?: 'OneWay' | 'TwoWay';
   syncTypes?: { schema: boolean; full: boolean; incremental: boolean };
   objects: unknown;
   settings?: Record<string, unknown>;
@@ -93,6 +94,7 @@ export async function createTask(pair: Pair, srcDb: string, dstDb: string, o: Ta
     source: ep(pair.source, srcDb),
     destination: ep(pair.target, dstDb),
     syncTypes: o.syncTypes ?? { schema: true, full: true, incremental: true },
+    ...(o.topology ? { topology: o.topology } : {}),
     objects: o.objects,
     settings: { retryConnectionMinutes: 10, retryOtherMinutes: 2, ...o.settings },
   });

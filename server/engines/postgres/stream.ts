@@ -13,6 +13,7 @@ import { beat, createSlot, dropCaptureObjects, ensureCaptureObjects, slotExists 
 import { RowFilter } from './row-filter';
 import { HEARTBEAT, publicationName, slotName } from './names';
 import { bigToLsn, lsnToBig, PG_EPOCH_OFFSET_US } from './types';
+import { ANY_ORIGIN } from '../types';
 
 /** changes per part of a very large transaction */
 const PART_CHANGES = 20_000;
@@ -109,7 +110,7 @@ class PgChangeStream implements ChangeStream {
       case 'origin':
         if (this.txn) {
           this.txn.origin = msg.originName;
-          if (this.skipOrigins.has(msg.originName)) this.txn.skip = true;
+          if (this.skipOrigins.has(ANY_ORIGIN) || this.skipOrigins.has(msg.originName)) this.txn.skip = true;
         }
         return;
       case 'relation':
