@@ -28,6 +28,13 @@ export async function renderPrometheusMetrics(): Promise<string> {
   const rows = fam('dts_task_rows_applied_total', 'Rows applied to the destination since the task was created', 'counter');
   const bytes = fam('dts_task_bytes_applied_total', 'Bytes applied to the destination since the task was created', 'counter');
   const sampleAge = fam('dts_task_metric_sample_timestamp_seconds', 'Unix time of the latest metric sample', 'gauge');
+  const conflicts = fam('dts_task_conflicts_total', 'Conflicts recorded (two-way synchronization and reverse tasks), by kind and action', 'counter');
+  const counted = await db().conflict.groupBy({ by: ['taskId', 'kind', 'action'], _count: { _all: true } });
+  const names = new Map(tasks.map((t) => [t.id, t.name]));
+  for (const c of counted) {
+    const l = `task_id="${label(c.taskId)}",task_name="${label(names.get(c.taskId) ?? '')}"`;
+    conflicts.samples.push(`dts_task_conflicts_total{${l},kind="${label(c.kind)}",action="${label(c.action)}"} ${c._count._all}`);
+  }
   for (const t of tasks) {
     const l = `task_id="${label(t.id)}",task_name="${label(t.name)}"`;
     status.samples.push(`dts_task_status{${l},status="${label(t.status)}"} 1`);
@@ -42,7 +49,7 @@ export async function renderPrometheusMetrics(): Promise<string> {
     sampleAge.samples.push(`dts_task_metric_sample_timestamp_seconds{${l}} ${m.at.getTime() / 1000}`);
   }
   const out: string[] = [];
-  for (const f of [status, desired, latency, rps, bps, rows, bytes, sampleAge]) {
+  for (const f of [status, desired, latency, rps, bps, rows, bytes, sampleAge, conflicts]) {
     out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.samples);
   }
   out.push(`# HELP dts_tasks Number of tasks`, `# TYPE dts_tasks gauge`, `dts_tasks ${tasks.length}`);

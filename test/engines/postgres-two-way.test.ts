@@ -181,6 +181,8 @@ for (const version of testVersions()) {
           assert.deepEqual(differs?.targetImage, { id: 1, v: theirs }, 'the destination row image');
           assert.equal(differs?.policy, policy);
         }
+        const { renderPrometheusMetrics } = await import('../../server/services/prometheus-metrics');
+        assert.match(await renderPrometheusMetrics(), new RegExp(`dts_task_conflicts_total\\{task_id="${fwd}",task_name="[^"]*",kind="update_differs",action="${action}"\\} 1\n`));
         await setDesired(fwd, 'Released');
         await setDesired(rev, 'Released');
       });
