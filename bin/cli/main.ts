@@ -15,7 +15,7 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   endpoint test (--file <endpoint.json> | --task <id>) [--side source|destination]
   endpoint introspect (--file <endpoint.json> | --task <id> [--side source|destination]) [--schema <s>]...
 
-  task create <task.json>
+  task create <task.json>            "topology": "TwoWay" in the file for two-way synchronization
   task configure <id> <changes.json>
   task list [--status <status>] [--search <text>] [--limit <n>] [--cursor <id>]
   task get <id>
@@ -26,8 +26,8 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
                                      two-way: configure the reverse direction of a Running forward
                                      direction ({"objects": ..., "settings": ...}, both optional)
   task conflicts <id> [--limit <n>] [--cursor <conflict id>] [--kind <kind>] [--json]
-                                     conflicts recorded, newest first (kind: unique_conflict,
-                                     update_differs, update_missing, delete_missing)
+                                     conflicts recorded, newest first, as a table (--json: JSON);
+                                     kind: unique_conflict, update_differs, update_missing, delete_missing
   task readiness <id> --action failover|switch-back|switchover
   task failover <id>                 pause the forward task, move sequences, start the reverse task
   task switch-back <id>              wait for no latency, pause the reverse, move sequences, start the forward
@@ -39,7 +39,6 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   precheck ignore <id> [--key <item key>]...
   metrics                                   Prometheus text of /api/metrics
 
-(task conflicts prints a table; --json for JSON)
 exit codes: 0 ok, 1 error (or the task became Failed), 2 usage, 3 timeout
 `;
 

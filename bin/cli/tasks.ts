@@ -1,6 +1,7 @@
 // `dts task ...` and `dts precheck ...`.
 import { bool, durationMs, flag, flags, intFlag, positional, readJson, requireFlag, type Args } from './args';
 import { CliError, type Client } from './client';
+import { TextOutput, textTable } from './output';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,6 +38,17 @@ export async function waitForStatus(client: Client, id: string, wanted: string, 
   }
 }
 
+type ConflictPage = Awaited<ReturnType<Client['tasks']['conflicts']['query']>>;
+
+const keyText = (key: Record<string, unknown>) => Object.entries(key).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+
+function conflictTable(page: ConflictPage): TextOutput {
+  if (!page.items.length) return new TextOutput('no conflicts\n');
+  const rows = page.items.map((c) => [c.createdAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'), c.table, keyText(c.key), c.kind, c.op, c.policy, c.action]);
+  const more = page.nextCursor !== null ? `more: --cursor ${page.nextCursor}\n` : '';
+  return new TextOutput(textTable(['TIME', 'TABLE', 'KEY', 'KIND', 'OP', 'POLICY', 'ACTION'], rows) + more);
+}
+
 export async function taskCommand(client: Client, cmd: string, args: Args): Promise<unknown> {
   const id = () => positional(args, 0, 'task id');
   switch (cmd) {
@@ -67,6 +79,15 @@ export async function taskCommand(client: Client, cmd: string, args: Args): Prom
       return client.tasks.release.mutate({ id: id() });
     case 'create-reverse':
       return client.tasks.createReverse.mutate({ id: id() });
+    case 'configure-reverse': {
+      const file = flag(args, 'file');
+      const given = (file ? readJson(file) : {}) as Record<string, unknown>;
+      return client.tasks.configureReverse.mutate({ ...given, id: id() } as never);
+    }
+    case 'conflicts': {
+      const page = await client.tasks.conflicts.query({ id: id(), limit: intFlag(args, 'limit'), cursor: intFlag(args, 'cursor'), kind: flag(args, 'kind') as never });
+      return bool(args, 'json') ? page : conflictTable(page);
+    }
     case 'readiness': {
       const action = requireFlag(args, 'action');
       const map: Record<string, 'failover' | 'switchBack' | 'switchover'> = { failover: 'failover', 'switch-back': 'switchBack', switchover: 'switchover' };

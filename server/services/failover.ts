@@ -132,7 +132,7 @@ export async function readiness(id: string, action: PairAction): Promise<Readine
     } else if (!resumesWithoutPrecheck(r.status)) {
       // the reverse task is started for the first time: its precheck must be at 100%
       const refusal = await precheckRefusal(db(), reverse);
-      if (refusal) blockers.push(`${refusal} (precheck warnings not ignored: dts precheck ignore ${reverse})`);
+      if (refusal) blockers.push(`The reverse task ${reverse} cannot start: ${refusal}`);
     }
   }
   if (action === 'switchover' && f.status !== TaskStatus.Running) blockers.push(`The forward task ${forward} is ${f.status}; a planned switchover starts from a Running forward task`);

@@ -32,7 +32,8 @@ export async function precheckRefusal(client: Pick<Tx, 'precheckRun'>, id: strin
   if (run.state !== 'passed') return `Task ${id} did not pass the precheck; fix the failed items and run the precheck again`;
   const stats = precheckStats(run.items);
   if (stats.successRate < 100) {
-    return `The precheck success rate of task ${id} is ${stats.successRate}%; ignore the warning items or fix them and run the precheck again`;
+    const open = run.items.filter((i) => i.result === 'warn' && !i.ignored).map((i) => i.key);
+    return `The precheck success rate of task ${id} is ${stats.successRate}%, precheck warnings not ignored (${open.join(', ')}); ignore the warning items or fix them and run the precheck again`;
   }
   return null;
 }

@@ -2,13 +2,11 @@
 // symlink, as node_modules/.bin/dts is).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ADMIN_PASSWORD, definition, startApi, type ApiHarness } from './harness';
+import { ADMIN_PASSWORD, CLI_BIN, definition, jsonFile, runCli, startApi, type ApiHarness } from './harness';
 
-const BIN = path.resolve('bin/dts');
 let api: ApiHarness;
 let dir: string;
 let linked: string;
@@ -17,34 +15,15 @@ before(async () => {
   api = await startApi();
   dir = mkdtempSync(path.join(os.tmpdir(), 'dts-cli-'));
   linked = path.join(dir, 'dts');
-  symlinkSync(BIN, linked);
+  symlinkSync(CLI_BIN, linked);
 });
 after(async () => {
   await api?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: () => Record<string, unknown> & { id?: string };
-}
-
-function dts(args: string[], env: Record<string, string> = {}, bin = BIN): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { cwd: dir, env: { ...process.env, DTS_URL: api.url, DTS_TOKEN: api.token, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) });
-    });
-  });
-}
-
-function file(name: string, value: unknown): string {
-  const p = path.join(dir, name);
-  writeFileSync(p, JSON.stringify(value));
-  return p;
-}
+const dts = (args: string[], env: Record<string, string> = {}, bin?: string) => runCli(api, args, { cwd: dir, env, bin });
+const file = (name: string, value: unknown) => jsonFile(dir, name, value);
 
 describe('dts CLI', () => {
   test('login prints a token that works; without a token the API refuses', async () => {

@@ -1,7 +1,8 @@
 // A real metadata PostgreSQL, migrated, with the admin user, and the API mounted on a plain
 // node:http server (the same fetch handler the Next route handlers use).
+import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
@@ -115,4 +116,31 @@ export function definition(overrides: Record<string, unknown> = {}, port = 5432)
     objects: { schemas: [{ name: 'public' }] },
     ...overrides,
   };
+}
+
+export const CLI_BIN = path.resolve('bin/dts');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: () => Record<string, unknown> & { id?: string };
+}
+
+/** Runs the dts CLI against the harness's API with its admin token (unless env overrides it). */
+export function runCli(api: ApiHarness, args: string[], opts: { cwd: string; env?: Record<string, string>; bin?: string }): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, DTS_URL: api.url, DTS_TOKEN: api.token, ...opts.env };
+    execFile(opts.bin ?? CLI_BIN, args, { cwd: opts.cwd, env, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) });
+    });
+  });
+}
+
+/** Writes `value` as JSON to `dir/name` and returns the path. */
+export function jsonFile(dir: string, name: string, value: unknown): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, JSON.stringify(value));
+  return p;
 }

@@ -34,6 +34,8 @@ for (const version of testVersions()) {
       await pair.source.query('src', `INSERT INTO app.orders (v) SELECT 'p' FROM generate_series(1, 50)`);
       const rev = (await createReverseTask(fwd)).id;
       await waitStatus(rev, 'Performing Initial Synchronization', 60_000);
+      // the reverse task's WAL retention warning must be ignored before it can start
+      await (await import('../../server/services/run-precheck')).ignorePrecheckWarnings(rev);
 
       const ready = await svc.readiness(fwd, 'switchover');
       assert.deepEqual(ready.blockers, []);
