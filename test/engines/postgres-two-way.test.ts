@@ -1,13 +1,14 @@
 // Two-way synchronization (seed 003) on real servers. Writers on both sides for at least 30 s on
 // disjoint keys: each direction applies exactly the changes written on its own source (no
-// echo), and both databases end with equal checksums. Then the same row changed on both sides
+// echo), and both databases end with equal checksums; again through a kill -9 of the replicator. Then the same row changed on both sides
 // while both directions are paused, and resumed: each Conflict Resolution Policy does what it
 // says while catching up, and every conflict is recorded.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { checksum, testVersions, waitFor, type PgServer } from '../helpers/pg';
-import { createTask, setDesired, startSuite, stopMeta, taskRow, waitApplied, waitStatus, type Pair, type Suite } from '../helpers/harness';
+import type { ChildProcess } from 'node:child_process';
+import { createTask, killHard, setDesired, spawnReplicator, startMeta, startPair, startSuite, stopMeta, taskRow, waitApplied, waitStatus, type Pair, type Suite } from '../helpers/harness';
 
 const SECONDS = Number(process.env.DTS_TWO_WAY_SECONDS ?? 30);
 const TABLE = { schema: 'app', name: 'acct' };
@@ -51,11 +52,40 @@ async function writer(server: PgServer, db: string, side: string, base: number, 
   return changes;
 }
 
+let dbs = 0;
+
+/** a two-way pair between new databases, both directions Running */
+async function twoWay(pair: Pair, ddl: string, objects: unknown, policy: string): Promise<{ a: string; b: string; fwd: string; rev: string }> {
+  const { configureReverseDirection } = await import('../../server/services/configure-reverse-direction');
+  const a = `a${++dbs}`;
+  const b = `b${dbs}`;
+  await pair.source.createDatabase(a);
+  await pair.target.createDatabase(b);
+  await pair.source.query(a, ddl);
+  const fwd = await createTask(pair, a, b, { topology: 'TwoWay', objects, settings: { conflictPolicy: policy } });
+  await setDesired(fwd, 'Running');
+  await waitStatus(fwd, 'Running');
+  // the schema synchronization does not carry the replica identity: set it on the other side
+  for (const t of await pair.source.query<{ t: string }>(a, `SELECT c.oid::regclass::text AS t FROM pg_class c WHERE relreplident = 'f' AND relkind = 'r'`)) {
+    await pair.target.query(b, `ALTER TABLE ${t.t} REPLICA IDENTITY FULL`);
+  }
+  // the reverse direction: configured once the forward one is Running
+  const rev = (await configureReverseDirection(fwd, { settings: { conflictPolicy: policy } })).id;
+  const row = await taskRow(rev);
+  assert.equal(row?.syncFull, false, 'full data goes in the forward direction only');
+  await setDesired(rev, 'Running');
+  await waitStatus(rev, 'Running');
+  return { a, b, fwd, rev };
+}
+
+const ACCT_DDL = `CREATE SCHEMA app; CREATE TABLE app.acct (id bigint PRIMARY KEY, v int NOT NULL, side text, note text);
+  ALTER TABLE app.acct REPLICA IDENTITY FULL;
+  INSERT INTO app.acct SELECT g, 0, 'seed', 'n' || g FROM generate_series(1, 2000) g`;
+
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: two-way synchronization`, () => {
     let suite: Suite;
     let pair: Pair;
-    let n = 0;
 
     before(async () => {
       suite = await startSuite(version);
@@ -63,38 +93,8 @@ for (const version of testVersions()) {
     });
     after(async () => suite?.stop());
 
-    /** a two-way pair between new databases, both directions Running; table t(id, v) on both */
-    async function twoWay(ddl: string, objects: unknown, policy: string): Promise<{ a: string; b: string; fwd: string; rev: string }> {
-      const { configureReverseDirection } = await import('../../server/services/configure-reverse-direction');
-      const a = `a${++n}`;
-      const b = `b${n}`;
-      await pair.source.createDatabase(a);
-      await pair.target.createDatabase(b);
-      await pair.source.query(a, ddl);
-      const fwd = await createTask(pair, a, b, { topology: 'TwoWay', objects, settings: { conflictPolicy: policy } });
-      await setDesired(fwd, 'Running');
-      await waitStatus(fwd, 'Running');
-      // the schema synchronization does not carry the replica identity: set it on the other side
-      for (const t of (await pair.source.query<{ t: string }>(a, `SELECT c.oid::regclass::text AS t FROM pg_class c WHERE relreplident = 'f' AND relkind = 'r'`))) {
-        await pair.target.query(b, `ALTER TABLE ${t.t} REPLICA IDENTITY FULL`);
-      }
-      // the reverse direction: configured once the forward one is Running
-      const rev = (await configureReverseDirection(fwd, { settings: { conflictPolicy: policy } })).id;
-      const row = await taskRow(rev);
-      assert.equal(row?.syncFull, false, 'full data goes in the forward direction only');
-      await setDesired(rev, 'Running');
-      await waitStatus(rev, 'Running');
-      return { a, b, fwd, rev };
-    }
-
     it(`runs writers on both sides for ${SECONDS} s on disjoint keys: no echo, equal checksums`, async () => {
-      const { a, b, fwd, rev } = await twoWay(
-        `CREATE SCHEMA app; CREATE TABLE app.acct (id bigint PRIMARY KEY, v int NOT NULL, side text, note text);
-         ALTER TABLE app.acct REPLICA IDENTITY FULL;
-         INSERT INTO app.acct SELECT g, 0, 'seed', 'n' || g FROM generate_series(1, 2000) g`,
-        { schemas: [{ name: 'app' }] },
-        'TaskFailed',
-      );
+      const { a, b, fwd, rev } = await twoWay(pair, ACCT_DDL, { schemas: [{ name: 'app' }] }, 'TaskFailed');
       const [fwd0, rev0] = [await rowsApplied(fwd), await rowsApplied(rev)];
       const until = Date.now() + SECONDS * 1000;
       const [onA, onB] = await Promise.all([
@@ -124,6 +124,7 @@ for (const version of testVersions()) {
     for (const policy of ['Ignore', 'Overwrite', 'TaskFailed'] as const) {
       it(`resolves the same row changed on both sides while paused with ${policy}, and records it`, async () => {
         const { a, b, fwd, rev } = await twoWay(
+          pair,
           `CREATE TABLE t (id int PRIMARY KEY, v text); ALTER TABLE t REPLICA IDENTITY FULL;
            INSERT INTO t SELECT g, 'orig' FROM generate_series(1, 10) g`,
           { schemas: [{ name: 'public' }] },
@@ -187,6 +188,47 @@ for (const version of testVersions()) {
         await setDesired(rev, 'Released');
       });
     }
+  });
+}
+
+for (const version of testVersions()) {
+  describe(`PostgreSQL ${version}: two-way synchronization through kill -9 of the replicator`, () => {
+    let pair: Pair;
+    const children: ChildProcess[] = [];
+
+    before(async () => {
+      await startMeta();
+      pair = await startPair(version);
+    });
+    after(async () => {
+      for (const c of children) await killHard(c);
+      await pair?.stop();
+    });
+
+    it('replays nothing twice: no conflict, no lost change, equal checksums', async () => {
+      children.push(spawnReplicator());
+      const { a, b, fwd, rev } = await twoWay(pair, ACCT_DDL, { schemas: [{ name: 'app' }] }, 'TaskFailed');
+      const until = Date.now() + 20_000;
+      const writers = Promise.all([
+        writer(pair.source, a, 'A', 1_000_000, [1, 1000], until),
+        writer(pair.target, b, 'B', 2_000_000, [1001, 2000], until),
+      ]);
+      // both directions are mid-apply: the replicator dies without a word, another takes over
+      await new Promise((r) => setTimeout(r, 7_000));
+      await killHard(children[children.length - 1]);
+      await new Promise((r) => setTimeout(r, 2_000));
+      children.push(spawnReplicator());
+      const [onA, onB] = await writers;
+      assert.ok(onA > 500 && onB > 500, `both sides wrote (${onA}, ${onB} row changes)`);
+      await waitStatus(fwd, 'Running');
+      await waitStatus(rev, 'Running');
+      await waitApplied(pair.source, a, pair.target, fwd);
+      await waitApplied(pair.target, b, pair.source, rev);
+      assert.deepEqual(await checksum(pair.target, b, TABLE, COLS, ['id']), await checksum(pair.source, a, TABLE, COLS, ['id']));
+      // an INSERT or UPDATE applied twice would meet its own row: a conflict, and TaskFailed
+      assert.deepEqual(await conflictsOf(fwd), []);
+      assert.deepEqual(await conflictsOf(rev), []);
+    });
   });
 }
 
