@@ -65,12 +65,15 @@ for (const version of testVersions()) {
       }
       const rows = await server.query<{ id: string; v: string; u: string }>(db, 'SELECT id::text, v, u FROM c ORDER BY c.id');
       const summary = recorded.map((r) => `${r.kind}:${String(r.key.id)}:${r.action}`).sort();
-      return { rows: rows.map((r) => `${r.id}=${r.v}/${r.u}`), recorded, summary, error };
+      // the exact count of source changes applied commits with them
+      const counted = await server.query<{ n: string }>(db, `SELECT coalesce(sum(changes), 0)::text AS n FROM dts_sync_checkpoint`);
+      return { rows: rows.map((r) => `${r.id}=${r.v}/${r.u}`), recorded, summary, error, applied: Number(counted[0].n) };
     }
 
     it('Overwrite replaces the destination rows and records every conflict', async () => {
       const r = await run('Overwrite', batch());
       assert.equal(r.error, null);
+      assert.equal(r.applied, 9, 'every source change counted once');
       assert.deepEqual(r.rows, ['1=s1/n1', '2=s2b/u2', '3=s3/u3', '4=s4/u4', '10=s10/u6', '20=s20/n20']);
       assert.deepEqual(r.summary, [
         'delete_missing:5:ignored',
@@ -104,6 +107,7 @@ for (const version of testVersions()) {
       assert.ok(r.error instanceof ConflictFailure, String(r.error));
       assert.match((r.error as Error).message, /INSERT of public\.c \(id\)=\(1\) hits a primary or unique key/);
       assert.deepEqual(r.rows, ['1=t1/u1', '2=t2/u2', '3=t3/u3', '6=t6/u6'], 'nothing of the batch is applied');
+      assert.equal(r.applied, 0, 'and nothing counted');
       // the DELETE of a missing row came first in the batch: recorded too (once, whatever the replays)
       assert.deepEqual(r.summary, ['delete_missing:5:ignored', 'unique_conflict:1:failed']);
     });

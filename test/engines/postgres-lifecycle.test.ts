@@ -152,8 +152,8 @@ for (const version of testVersions()) describe(`PostgreSQL ${version} task lifec
       `SELECT ((SELECT count(*) FROM pg_replication_slots) + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_class WHERE relname = 'dts_postgres_heartbeat'))::text AS n`,
     );
     assert.equal(left[0].n, '0', 'no slot, publication or heartbeat table left on the source');
-    const origins = await pair.target.query<{ n: string }>('dst', `SELECT count(*)::text AS n FROM pg_replication_origin`);
-    assert.equal(origins[0].n, '0', 'no replication origin left on the target');
+    const origins = await pair.target.query<{ n: string }>('dst', `SELECT ((SELECT count(*) FROM pg_replication_origin) + (SELECT count(*) FROM pg_class WHERE relname = 'dts_sync_checkpoint'))::text AS n`);
+    assert.equal(origins[0].n, '0', 'no replication origin or checkpoint table left on the target');
   });
 });
 

@@ -34,6 +34,8 @@ class PgWriter implements Writer {
   private loaders: pg.Client[] = [];
   /** the position of the last successful commit, to repair origin progress after a failed one */
   committed: string | null = null;
+  /** source changes applied in the open target transaction, counted when it commits */
+  private pending = 0;
 
   constructor(
     private client: pg.Client,
@@ -42,6 +44,8 @@ class PgWriter implements Writer {
     private origin: string,
     private useOrigin: boolean,
     private replica: boolean,
+    /** the checkpoint table counts the changes applied (it could be created) */
+    private counting: boolean,
   ) {}
 
   async checkpoint(): Promise<string | null> {
@@ -192,6 +196,7 @@ class PgWriter implements Writer {
       await this.flush(co, detecting ? detector : null);
       if (detector?.found.length) await handling?.record(detector.found.splice(0));
       const tail = txns[txns.length - 1];
+      this.pending += rows;
       if (tail?.partial) return { position: null, rows, bytes }; // the source transaction continues
       if (last) await this.commit(last, rows > 0);
       return { position: last?.position ?? null, rows, bytes };
@@ -204,17 +209,22 @@ class PgWriter implements Writer {
   }
 
   private async commit(last: Transaction, wrote: boolean): Promise<void> {
+    const counts = this.counting || !this.useOrigin;
     if (this.useOrigin) {
       // progress is recorded in the commit record, and a transaction that wrote nothing (a
       // batch of heartbeats or filtered changes) has none unless it is given a transaction id
-      const xid = wrote ? '' : ', txid_current()';
+      const xid = wrote || counts ? '' : ', txid_current()';
       await this.client.query(`SELECT pg_replication_origin_xact_setup($1::pg_lsn, $2::timestamptz)${xid}`, [last.position, last.commitTime.toISOString()]);
-    } else {
+    }
+    if (counts) {
+      // the position, and the exact count of source changes applied, commit with the data
       await this.client.query(
-        `INSERT INTO ${qualify(CHECKPOINT)} (task_id, lsn, updated_at) VALUES ($1, $2, now()) ON CONFLICT (task_id) DO UPDATE SET lsn = EXCLUDED.lsn, updated_at = now()`,
-        [this.taskId, last.position],
+        `INSERT INTO ${qualify(CHECKPOINT)} AS c (task_id, lsn, changes, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (task_id) DO UPDATE SET lsn = EXCLUDED.lsn, changes = c.changes + EXCLUDED.changes, updated_at = now()`,
+        [this.taskId, last.position, this.pending],
       );
     }
+    this.pending = 0;
     try {
       await this.client.query('COMMIT');
       this.inTxn = false;
@@ -234,6 +244,7 @@ class PgWriter implements Writer {
   }
 
   private async rollback(): Promise<void> {
+    this.pending = 0;
     if (!this.inTxn) return;
     this.inTxn = false;
     // PostgreSQL 18 trap: a rolled-back transaction that called xact_setup still advances progress
@@ -372,6 +383,18 @@ class PgWriter implements Writer {
   }
 }
 
+async function createCheckpointTable(c: pg.Client): Promise<void> {
+  const reg = lit(qualify(CHECKPOINT));
+  const r = await c.query<{ t: string | null; counts: boolean }>(
+    `SELECT to_regclass(${reg})::text AS t, EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(${reg}) AND attname = 'changes') AS counts`,
+  );
+  if (!r.rows[0].t) {
+    await c.query(`CREATE TABLE IF NOT EXISTS ${qualify(CHECKPOINT)} (task_id text PRIMARY KEY, lsn text NOT NULL, changes bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL)`);
+  } else if (!r.rows[0].counts) {
+    await c.query(`ALTER TABLE ${qualify(CHECKPOINT)} ADD COLUMN IF NOT EXISTS changes bigint NOT NULL DEFAULT 0`);
+  }
+}
+
 async function setupOrigin(c: pg.Client, origin: string): Promise<boolean> {
   try {
     await c.query('SELECT pg_replication_origin_create($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_origin WHERE roname = $1)', [origin]);
@@ -391,10 +414,15 @@ export const writerTarget: WriterTarget = {
     try {
       const replica = wantReplica ? await replicaRole(c) : false;
       const useOrigin = await setupOrigin(c, originName);
-      if (!useOrigin) {
-        await c.query(`CREATE TABLE IF NOT EXISTS ${qualify(CHECKPOINT)} (task_id text PRIMARY KEY, lsn text NOT NULL, updated_at timestamptz NOT NULL)`);
-      }
-      const w = new PgWriter(c, cfg, taskId, originName, useOrigin, replica);
+      // with origins, the table only counts changes: an account that may not create it does without
+      const counting = await createCheckpointTable(c).then(
+        () => true,
+        (e: unknown) => {
+          if (useOrigin && (e as { code?: string }).code === '42501') return false;
+          throw e;
+        },
+      );
+      const w = new PgWriter(c, cfg, taskId, originName, useOrigin, replica, counting);
       w.committed = await w.checkpoint();
       return w;
     } catch (e) {
