@@ -49,13 +49,16 @@ class PgWriter implements Writer {
   ) {}
 
   async checkpoint(): Promise<string | null> {
-    if (this.useOrigin) {
-      const r = await this.client.query<{ p: string | null }>('SELECT pg_replication_origin_progress($1, true)::text AS p', [this.origin]);
-      const p = r.rows[0]?.p;
-      return p && p !== '0/0' ? p : null;
+    // The checkpoint table's row commits with the data, so it is the truth when the table
+    // exists. Origin progress is not always: PostgreSQL 18 advances it when a client dies
+    // between xact_setup and COMMIT, and the transaction is rolled back.
+    if (this.counting || !this.useOrigin) {
+      const r = await this.client.query<{ lsn: string }>(`SELECT lsn FROM ${qualify(CHECKPOINT)} WHERE task_id = $1`, [this.taskId]);
+      return r.rows[0]?.lsn ?? null;
     }
-    const r = await this.client.query<{ lsn: string }>(`SELECT lsn FROM ${qualify(CHECKPOINT)} WHERE task_id = $1`, [this.taskId]);
-    return r.rows[0]?.lsn ?? null;
+    const r = await this.client.query<{ p: string | null }>('SELECT pg_replication_origin_progress($1, true)::text AS p', [this.origin]);
+    const p = r.rows[0]?.p;
+    return p && p !== '0/0' ? p : null;
   }
 
   // ------------------------------------------------------------------ full load
@@ -210,27 +213,32 @@ class PgWriter implements Writer {
 
   private async commit(last: Transaction, wrote: boolean): Promise<void> {
     const counts = this.counting || !this.useOrigin;
+    // One message: origin progress, checkpoint row and COMMIT reach the server together, so a
+    // client that dies in between cannot leave progress set on a transaction that never commits.
+    const parts: string[] = [];
     if (this.useOrigin) {
       // progress is recorded in the commit record, and a transaction that wrote nothing (a
       // batch of heartbeats or filtered changes) has none unless it is given a transaction id
       const xid = wrote || counts ? '' : ', txid_current()';
-      await this.client.query(`SELECT pg_replication_origin_xact_setup($1::pg_lsn, $2::timestamptz)${xid}`, [last.position, last.commitTime.toISOString()]);
+      parts.push(`SELECT pg_replication_origin_xact_setup(${lit(last.position)}::pg_lsn, ${lit(last.commitTime.toISOString())}::timestamptz)${xid}`);
     }
     if (counts) {
       // the position, and the exact count of source changes applied, commit with the data
-      await this.client.query(
-        `INSERT INTO ${qualify(CHECKPOINT)} AS c (task_id, lsn, changes, updated_at) VALUES ($1, $2, $3, now())
+      parts.push(
+        `INSERT INTO ${qualify(CHECKPOINT)} AS c (task_id, lsn, changes, updated_at) VALUES (${lit(this.taskId)}, ${lit(last.position)}, ${this.pending}, now())
          ON CONFLICT (task_id) DO UPDATE SET lsn = EXCLUDED.lsn, changes = c.changes + EXCLUDED.changes, updated_at = now()`,
-        [this.taskId, last.position, this.pending],
       );
     }
+    parts.push('COMMIT');
     this.pending = 0;
     try {
-      await this.client.query('COMMIT');
+      await this.client.query(parts.join(';\n'));
       this.inTxn = false;
       this.committed = last.position;
     } catch (e) {
       this.inTxn = false;
+      // a statement before COMMIT failed: the transaction is still open, aborted
+      await this.client.query('ROLLBACK').catch(() => undefined);
       // PostgreSQL 18 advances origin progress even when COMMIT fails: put it back
       if (this.useOrigin) await this.repairOrigin(this.committed);
       throw e;
