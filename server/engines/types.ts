@@ -289,7 +289,17 @@ export interface SnapshotSource {
    * needed and opens a consistent snapshot at the slot's creation point; without it, a plain
    * consistent snapshot (full-only tasks). `workers` readers can run in parallel.
    */
-  openSnapshot(cfg: ConnectionConfig, opts: { taskId: string; mappings: TableMapping[]; workers: number; withCapture: boolean }): Promise<SnapshotSession>;
+  openSnapshot(
+    cfg: ConnectionConfig,
+    opts: {
+      taskId: string;
+      mappings: TableMapping[];
+      workers: number;
+      withCapture: boolean;
+      /** the capture was created by an earlier attempt: if it is gone, changes are lost (fail, do not recreate) */
+      captureMustExist?: boolean;
+    },
+  ): Promise<SnapshotSession>;
 }
 
 export interface ChangeStream {

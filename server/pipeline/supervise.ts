@@ -3,7 +3,7 @@
 // Past the window the task is Failed, with the cause shown.
 import { db } from '../db';
 import type { EngineModule } from '../engines/types';
-import { ConflictFailure } from '../engines/shared/conflict';
+import { NonRetryableError } from '../engines/shared/errors';
 import { TaskStatus } from '../task-status';
 import { loadTaskContext } from './task-context';
 import { runTask } from './task-runner';
@@ -59,8 +59,8 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       return r;
     } catch (e) {
       if (o.signal.aborted) return 'stopped';
-      if (e instanceof ConflictFailure) {
-        // Conflict Resolution Policy TaskFailed: no retry; the operator resolves the conflict
+      if (e instanceof NonRetryableError) {
+        // a conflict under TaskFailed, or changes lost on the source: no retry can cure it
         await setStatus(o.taskId, TaskStatus.Failed, e.message);
         await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped', retryingSince: null, retryKind: null } });
         await recordEvent(o.taskId, 'error', `Task failed: ${e.message}`);
@@ -69,6 +69,8 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       const kind = await classify(o.taskId, e);
       const task = await db().task.findUnique({ where: { id: o.taskId } });
       if (!task) return 'stopped';
+      // the outage began before this process saw it (another replicator retried before)
+      if (retrying && task.retryingSince && task.retryingSince < retrying.since) retrying.since = task.retryingSince;
       // the window runs from the first error of this outage, even when the kind of error changes
       if (!retrying || retrying.kind !== kind) {
         retrying = { since: retrying?.since ?? new Date(), kind };

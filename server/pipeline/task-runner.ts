@@ -74,7 +74,9 @@ async function fullStage(ctx: TaskContext, catalog: Catalog, mappings: TableMapp
   const writer = await ctx.targetEngine.writer.openWriter(ctx.target, { taskId, originName: originFor(taskId), replicaRole: true });
   let snapshot: SnapshotSession;
   try {
-    snapshot = await ctx.sourceEngine.snapshot.openSnapshot(ctx.source, { taskId, mappings, workers: parallelism, withCapture: ctx.task.syncIncremental });
+    // an earlier attempt recorded the slot's position: the slot must still be there
+    const captureMustExist = ctx.task.syncIncremental && ctx.task.checkpoint !== null;
+    snapshot = await ctx.sourceEngine.snapshot.openSnapshot(ctx.source, { taskId, mappings, workers: parallelism, withCapture: ctx.task.syncIncremental, captureMustExist });
   } catch (e) {
     await writer.close();
     throw e;

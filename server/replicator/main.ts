@@ -168,8 +168,9 @@ export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Rep
   }
 
   // pause, end and release of a running task: its runner stops first, then the task settles
+  // Not unref'd: while the metadata database is down no socket is open, and this timer is what
+  // keeps the process alive to reconnect (an unref'd one let it exit quietly with status 0).
   const settleAfterStop = setInterval(schedule, opts.pollMs ?? 2_000);
-  settleAfterStop.unref();
   timer = setInterval(() => void pruneMetrics(config.metricsRetentionHours).catch(() => undefined), 3_600_000);
   timer.unref();
   await connectSession();

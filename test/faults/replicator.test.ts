@@ -6,18 +6,10 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { checksum, testVersions, waitFor } from '../helpers/pg';
-import { createTask, killHard, setDesired, spawnReplicator, startMeta, startPair, stopMeta, taskRow, waitCaughtUp, waitStatus, type Pair } from '../helpers/harness';
-import { appliedChanges, createItems, ITEM_COLS, ITEMS, sourceChanges, SourceWriter } from '../helpers/workload';
-
-const seed = Number(process.env.DTS_FAULT_SEED ?? Date.now() % 100_000);
-let state = seed;
-/** a small seeded generator, so a failing run can be repeated with DTS_FAULT_SEED */
-function random(lo: number, hi: number): number {
-  state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-  return lo + (state / 2 ** 31) * (hi - lo);
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { testVersions, waitFor } from '../helpers/pg';
+import { createTask, killHard, setDesired, spawnReplicator, startMeta, startPair, stopMeta, taskRow, waitStatus, type Pair } from '../helpers/harness';
+import { baseline, freshDatabases, random, seed, sleep, verify } from '../helpers/faults';
+import { appliedChanges, SourceWriter } from '../helpers/workload';
 
 /** the pid of the replicator that owns the task, from its latest "Replicator host:pid" event */
 async function ownerPid(taskId: string): Promise<number | null> {
@@ -27,30 +19,10 @@ async function ownerPid(taskId: string): Promise<number | null> {
   return m ? Number(m[1]) : null;
 }
 
-/** ordered checksums equal, and the destination applied exactly what the source wrote since the baseline */
-async function verify(pair: Pair, taskId: string, base: { source: number; applied: number }): Promise<void> {
-  await waitCaughtUp(pair, 'src', taskId, 120_000);
-  assert.deepEqual(await checksum(pair.target, 'dst', ITEMS, ITEM_COLS, ['id']), await checksum(pair.source, 'src', ITEMS, ITEM_COLS, ['id']), 'ordered checksums');
-  const wrote = (await sourceChanges(pair.source, 'src')) - base.source;
-  const applied = (await appliedChanges(pair.target, 'dst', taskId)) - base.applied;
-  assert.ok(wrote > 0, 'the writer wrote during the faults');
-  assert.equal(applied, wrote, `applied ${applied} source changes for ${wrote} written: none lost, none twice`);
-}
-
-/** pauses the writer, waits until the task caught up, and reads both counters */
-async function baseline(pair: Pair, taskId: string, writer: SourceWriter) {
-  await writer.pause();
-  await waitCaughtUp(pair, 'src', taskId, 120_000);
-  const b = { source: await sourceChanges(pair.source, 'src'), applied: await appliedChanges(pair.target, 'dst', taskId) };
-  writer.unpause();
-  return b;
-}
-
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version} faults: the replicator dies (seed ${seed})`, () => {
     let pair: Pair;
     const children: ChildProcess[] = [];
-    let n = 0;
 
     before(async () => {
       await startMeta();
@@ -61,24 +33,8 @@ for (const version of testVersions()) {
       await pair?.stop();
     });
 
-    /** new src and dst databases; the replicators of the previous scenario are gone */
-    async function fresh(rows: number): Promise<void> {
-      n++;
-      for (const c of children.splice(0)) await killHard(c);
-      if (n > 1) {
-        await pair.source.query('postgres', `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE active_pid IS NOT NULL`);
-        await waitFor('slots to be idle', async () => (await pair.source.query('postgres', 'SELECT 1 FROM pg_replication_slots WHERE active')).length === 0);
-        await pair.source.query('postgres', `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots`);
-        await pair.source.query('postgres', 'DROP DATABASE src WITH (FORCE)');
-        await pair.target.query('postgres', 'DROP DATABASE dst WITH (FORCE)');
-      }
-      await pair.source.createDatabase('src');
-      await pair.target.createDatabase('dst');
-      await createItems(pair.source, 'src', rows);
-    }
-
     it('1. kill -9 at 10 random points across full load and incremental', async () => {
-      await fresh(400_000);
+      await freshDatabases(pair, children, 400_000);
       const id = await createTask(pair, 'src', 'dst', { objects: { schemas: [{ name: 'app' }] }, settings: { fullParallelism: 2, fullBps: 40_000_000 } });
       const writer = new SourceWriter(pair.source, 'src', 10_000_000, 400_000);
       try {
@@ -114,7 +70,7 @@ for (const version of testVersions()) {
     });
 
     it('6. two replicators: the owner is killed, the other takes over within 10 s, with no duplicate apply', async () => {
-      await fresh(20_000);
+      await freshDatabases(pair, children, 20_000);
       const id = await createTask(pair, 'src', 'dst', { objects: { schemas: [{ name: 'app' }] } });
       const a = spawnReplicator();
       const b = spawnReplicator();

@@ -7,6 +7,7 @@ import type { BulkStream, ChunkSpec, ConnectionConfig, SnapshotSession, Snapshot
 import { connect, lit, q, qualify } from './connect';
 import { slotName } from './names';
 import { ensureCaptureObjects, slotExists } from './capture';
+import { ChangesLostError } from '../shared/errors';
 
 /** tables above this size are split into ctid ranges so several workers can copy them */
 const CHUNK_BYTES = 128 * 1024 * 1024;
@@ -153,8 +154,14 @@ async function openWorkers(cfg: ConnectionConfig, n: number, snapshot: string): 
 }
 
 export const snapshotSource: SnapshotSource = {
-  async openSnapshot(cfg, { taskId, mappings, workers, withCapture }) {
+  async openSnapshot(cfg, { taskId, mappings, workers, withCapture, captureMustExist }) {
     const slot = slotName(taskId);
+    if (withCapture && captureMustExist && !(await slotExists(cfg, slot))) {
+      // tables loaded before hold rows up to the old slot; a new slot would miss what came between
+      throw new ChangesLostError(
+        `The replication slot ${slot} no longer exists on the source (it was dropped outside DTS), so the changes made since the full data synchronization began are lost. Create a new task to synchronize the full data again.`,
+      );
+    }
     if (withCapture) await ensureCaptureObjects(cfg, taskId, mappings);
     if (withCapture && !(await slotExists(cfg, slot))) {
       // the slot's exported snapshot: workers see exactly the rows committed before its

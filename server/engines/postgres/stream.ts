@@ -14,6 +14,7 @@ import { RowFilter } from './row-filter';
 import { HEARTBEAT, publicationName, slotName } from './names';
 import { bigToLsn, lsnToBig, PG_EPOCH_OFFSET_US } from './types';
 import { ANY_ORIGIN } from '../types';
+import { ChangesLostError } from '../shared/errors';
 
 /** changes per part of a very large transaction */
 const PART_CHANGES = 20_000;
@@ -40,6 +41,8 @@ class PgChangeStream implements ChangeStream {
   private closed = false;
   private paused = false;
   private acked: bigint;
+  /** commit position of the last whole transaction handed to the queue */
+  private pushedUpTo = 0n;
   private statusTimer: NodeJS.Timeout;
   private relations = new Map<number, TableRef>();
   private wanted: Set<string>;
@@ -93,7 +96,18 @@ class PgChangeStream implements ChangeStream {
 
   private onCopyData(buf: Buffer): void {
     if (buf[0] === 0x6b) {
-      // primary keepalive: answer at once when asked, or wal_sender_timeout ends the stream
+      // Primary keepalive. When every transaction received so far is applied, nothing up to
+      // the server's send position concerns us: confirm it, as a native subscriber does, so
+      // the slot advances over WAL of other tables and a shutting-down server is not kept
+      // waiting for a confirmation of its shutdown checkpoint.
+      const sent = buf.readBigUInt64BE(1);
+      const idle = !this.txn && this.head >= this.ready.length && this.acked >= this.pushedUpTo;
+      if (idle && sent > this.acked) {
+        this.acked = sent;
+        this.sendStatus(false);
+        return;
+      }
+      // answer at once when asked, or wal_sender_timeout ends the stream
       if (buf.readInt8(17)) this.sendStatus(false);
       return;
     }
@@ -189,6 +203,7 @@ class PgChangeStream implements ChangeStream {
   }
 
   private push(t: Transaction): void {
+    if (!t.partial) this.pushedUpTo = lsnToBig(t.position);
     this.ready.push(t);
     this.wake();
   }
@@ -263,6 +278,23 @@ interface PgConnection {
 }
 
 
+/** a slot dropped or invalidated behind the task's back: its changes are gone for good */
+function slotLost(e: Error, taskId: string): Error {
+  const code = (e as { code?: string }).code;
+  const slot = slotName(taskId);
+  if (code === '42704' && /replication slot .* does not exist/.test(e.message)) {
+    return new ChangesLostError(
+      `The replication slot ${slot} no longer exists on the source (it was dropped outside DTS), so the changes made since it was dropped are lost. Synchronize the full data again: create a new task (or release this one and start over).`,
+    );
+  }
+  if (/invalidated|has already been removed|can no longer get changes/i.test(e.message)) {
+    return new ChangesLostError(
+      `The replication slot ${slot} lost WAL the task still needed (${e.message}). Synchronize the full data again with a new task, and raise max_slot_wal_keep_size so a paused or slow task keeps its WAL.`,
+    );
+  }
+  return e;
+}
+
 export const streamSource: StreamSource = {
   async prepare(cfg, { taskId, mappings }) {
     await ensureCaptureObjects(cfg, taskId, mappings);
@@ -283,7 +315,7 @@ export const streamSource: StreamSource = {
       const sql = `START_REPLICATION SLOT ${q(slotName(taskId))} LOGICAL ${bigToLsn(start)} (${opts.join(', ')})`;
       client.query(sql).then(
         () => stream.fail(new Error('Connection terminated: the source ended replication')),
-        (e: Error) => stream.fail(e),
+        (e: Error) => stream.fail(slotLost(e, taskId)),
       );
       return stream;
     } catch (e) {

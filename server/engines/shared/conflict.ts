@@ -1,6 +1,7 @@
 // A conflict under the TaskFailed policy stops the task: the error names the table and the key.
 // Engine-neutral, so the supervisor can tell it from errors worth retrying.
 import type { ConflictKind, ConflictRecord, Row, TableMapping, TableRef } from '../types';
+import { NonRetryableError } from './errors';
 
 const WHAT: Record<ConflictKind, string> = {
   unique_conflict: 'hits a primary or unique key that already exists on the destination',
@@ -20,7 +21,7 @@ export function describeConflict(table: TableRef, key: Row | Record<string, unkn
   return `${table.schema}.${table.name} (${shown.join(', ')})=(${values.join(', ')})`;
 }
 
-export class ConflictFailure extends Error {
+export class ConflictFailure extends NonRetryableError {
   readonly record: ConflictRecord;
 
   constructor(record: ConflictRecord, m?: TableMapping) {
