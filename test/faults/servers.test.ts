@@ -2,6 +2,7 @@
 // ends with ordered checksums equal and the exact count of source changes applied.
 //  2. the source restarted, fast and immediate, during incremental: Retrying, then Running;
 //  3. the target restarted during full load and during incremental;
+//  4. the network cut for 20 s to the source, then to the destination (a TCP proxy on loopback);
 //  5. a retry window shorter than the outage: Failed with the cause; started again, no loss;
 //  7. the metadata database restarted while the task runs;
 //  8. the slot dropped behind the task's back: Failed with a clear error, never a silent gap.
@@ -11,7 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { testVersions, waitFor, type PgServer } from '../helpers/pg';
 import { createTask, killHard, setDesired, spawnReplicator, startMeta, startPair, stopMeta, taskRow, waitStatus, type Pair } from '../helpers/harness';
 import { baseline, freshDatabases, seed, sleep, verify } from '../helpers/faults';
+import { startTcpProxy } from '../helpers/tcp-proxy';
 import { SourceWriter } from '../helpers/workload';
+
+const CUT_MS = 20_000;
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version} faults: the databases (seed ${seed})`, () => {
@@ -30,11 +34,11 @@ for (const version of testVersions()) {
       await pair?.stop();
     });
 
-    /** a running task over fresh databases, a writer on the source, and the baseline counts */
-    async function running(rows: number, settings: Record<string, unknown> = {}) {
+    /** a task started over fresh databases (through proxies when `ports` are given) */
+    async function running(rows: number, settings: Record<string, unknown> = {}, ports?: { source: number; target: number }) {
       await writer?.stop();
       await freshDatabases(pair, children, rows);
-      const id = await createTask(pair, 'src', 'dst', { objects: { schemas: [{ name: 'app' }] }, settings });
+      const id = await createTask(pair, 'src', 'dst', { objects: { schemas: [{ name: 'app' }] }, settings, ports });
       children.push(spawnReplicator());
       await setDesired(id, 'Running');
       return id;
@@ -78,6 +82,33 @@ for (const version of testVersions()) {
       await sleep(2_000);
       await writer.stop();
       await verify(pair, id, base);
+    });
+
+    it('4. the network cut for 20 s to the source, then for 20 s to the destination', async () => {
+      const proxies = { source: await startTcpProxy(pair.source.port), target: await startTcpProxy(pair.target.port) };
+      try {
+        const id = await running(20_000, {}, { source: proxies.source.port, target: proxies.target.port });
+        await waitStatus(id, 'Running', 120_000);
+        writer = new SourceWriter(pair.source, 'src', 10_000_000, 20_000);
+        const base = await baseline(pair, id, writer);
+        for (const side of ['source', 'target'] as const) {
+          await sleep(2_000);
+          const cutAt = Date.now();
+          proxies[side].cut();
+          await waitStatus(id, 'Retrying', 60_000);
+          const t = await taskRow(id);
+          assert.match(t?.statusReason ?? '', /Cannot connect/, `the cause is shown (${t?.statusReason})`);
+          await sleep(Math.max(0, CUT_MS - (Date.now() - cutAt)));
+          proxies[side].restore();
+          await waitStatus(id, 'Running', 120_000);
+        }
+        await sleep(2_000);
+        await writer.stop();
+        await verify(pair, id, base);
+      } finally {
+        await proxies.source.close();
+        await proxies.target.close();
+      }
     });
 
     it('5. a retry window shorter than the outage: Failed with the cause, then resumed with no loss', async () => {

@@ -80,6 +80,8 @@ export async function startSuite(version: PgVersion, sourceSettings: Record<stri
 export interface TaskOptions {
   name?: string;
   topology?: 'OneWay' | 'TwoWay';
+  /** connect through these ports instead of the servers' own (a TCP proxy) */
+  ports?: { source?: number; target?: number };
   syncTypes?: { schema: boolean; full: boolean; incremental: boolean };
   objects: unknown;
   settings?: Record<string, unknown>;
@@ -88,11 +90,11 @@ export interface TaskOptions {
 /** creates a task through the create-task service between two databases of a pair */
 export async function createTask(pair: Pair, srcDb: string, dstDb: string, o: TaskOptions): Promise<string> {
   const { createTask: create } = await import('../../server/services/create-task');
-  const ep = (s: PgServer, database: string) => ({ engine: 'postgres', host: '127.0.0.1', port: s.port, database, user: 'postgres', password: 'test-super-pw' });
+  const ep = (s: PgServer, database: string, port?: number) => ({ engine: 'postgres', host: '127.0.0.1', port: port ?? s.port, database, user: 'postgres', password: 'test-super-pw' });
   const t = await create({
     name: o.name ?? 'test task',
-    source: ep(pair.source, srcDb),
-    destination: ep(pair.target, dstDb),
+    source: ep(pair.source, srcDb, o.ports?.source),
+    destination: ep(pair.target, dstDb, o.ports?.target),
     syncTypes: o.syncTypes ?? { schema: true, full: true, incremental: true },
     ...(o.topology ? { topology: o.topology } : {}),
     objects: o.objects,
