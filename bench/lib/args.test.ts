@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseArgs, PEERS } from './args';
+
+describe('parseArgs', () => {
+  it('defaults to 3 runs of every suite, peer and workload at full scale', () => {
+    const o = parseArgs([]);
+    assert.equal(o.runs, 3);
+    assert.equal(o.quick, false);
+    assert.deepEqual(o.only, ['fullload', 'catchup']);
+    assert.deepEqual(o.peers, [...PEERS]);
+    assert.equal(o.pgbenchScale, 50);
+    assert.equal(o.wideRows, 500_000);
+    assert.equal(o.mixedRows, 2_000_000);
+    assert.equal(o.catchupSeconds, 60);
+    assert.equal(o.writeResults, true);
+  });
+  it('--quick shrinks scales and runs once; explicit flags win over it, wherever they stand', () => {
+    const q = parseArgs(['--quick']);
+    assert.equal(q.runs, 1);
+    assert.ok(q.pgbenchScale < 50 && q.mixedRows < 2_000_000 && q.catchupSeconds < 60);
+    assert.equal(parseArgs(['--runs', '2', '--quick']).runs, 2);
+    assert.equal(parseArgs(['--quick', '--catchup-seconds', '30']).catchupSeconds, 30);
+  });
+  it('selects suites, peers and workloads; raw is always there, first', () => {
+    const o = parseArgs(['--only', 'catchup', '--peers', 'dts,pgcopydb', '--workloads', 'wide']);
+    assert.deepEqual(o.only, ['catchup']);
+    assert.deepEqual(o.peers, ['raw', 'pgcopydb', 'dts']);
+    assert.deepEqual(o.workloads, ['wide']);
+    assert.deepEqual(parseArgs(['--only', 'fullload,catchup,fullload']).only, ['fullload', 'catchup']);
+  });
+  it('rejects unknown flags, names and bad numbers', () => {
+    assert.throws(() => parseArgs(['--fast']), /unknown flag --fast/);
+    assert.throws(() => parseArgs(['--only', 'fullload,bulk']), /unknown bulk/);
+    assert.throws(() => parseArgs(['--runs', '0']), /positive whole number/);
+    assert.throws(() => parseArgs(['--runs', '1.5']), /positive whole number/);
+    assert.throws(() => parseArgs(['--timeout']), /positive whole number, got nothing/);
+  });
+  it('--no-results and --help', () => {
+    assert.equal(parseArgs(['--no-results']).writeResults, false);
+    assert.equal(parseArgs(['--help']).help, true);
+  });
+});

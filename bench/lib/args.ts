@@ -1,0 +1,147 @@
+// Command-line flags of `npm run bench`. Pure: parsing and defaults only.
+
+export const SUITES = ['fullload', 'catchup'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export const PEERS = ['raw', 'dump-restore', 'pgcopydb', 'subscription', 'dts'] as const;
+export type PeerName = (typeof PEERS)[number];
+
+export const WORKLOADS = ['pgbench', 'wide', 'mixed'] as const;
+export type WorkloadName = (typeof WORKLOADS)[number];
+
+export interface BenchOptions {
+  /** runs per figure; each figure is the median */
+  runs: number;
+  quick: boolean;
+  only: Suite[];
+  peers: PeerName[];
+  workloads: WorkloadName[];
+  /** full load: `pgbench -i -s` scale */
+  pgbenchScale: number;
+  /** full load: rows of the wide table (~1 KB text + jsonb each) */
+  wideRows: number;
+  /** full load: rows of the 15-column mixed-type table */
+  mixedRows: number;
+  /** catch-up: pgbench scale of the database the tasks follow */
+  catchupScale: number;
+  /** catch-up: `pgbench -T` seconds while both followers are paused */
+  catchupSeconds: number;
+  /** catch-up: pgbench clients (-c) */
+  catchupClients: number;
+  /** limit of one run (one peer on one workload, or one catch-up round), seconds */
+  timeoutSeconds: number;
+  /** write bench/results/<date>.json */
+  writeResults: boolean;
+  help: boolean;
+}
+
+const FULL: Omit<BenchOptions, 'quick' | 'only' | 'peers' | 'workloads' | 'writeResults' | 'help'> = {
+  runs: 3,
+  pgbenchScale: 50,
+  wideRows: 500_000,
+  mixedRows: 2_000_000,
+  catchupScale: 50,
+  catchupSeconds: 60,
+  catchupClients: 4,
+  timeoutSeconds: 900,
+};
+
+const QUICK: typeof FULL = {
+  runs: 1,
+  pgbenchScale: 2,
+  wideRows: 20_000,
+  mixedRows: 50_000,
+  catchupScale: 2,
+  catchupSeconds: 10,
+  catchupClients: 4,
+  timeoutSeconds: 180,
+};
+
+export const USAGE = `usage: npm run bench -- [flags]
+  --quick                 small scales, 1 run (smoke test)
+  --runs N                runs per figure, the median is reported (default 3)
+  --only LIST             suites: fullload,catchup (default both)
+  --peers LIST            full-load peers: ${PEERS.join(',')} (default all; raw is always run)
+  --workloads LIST        full-load workloads: ${WORKLOADS.join(',')} (default all)
+  --scale N               full load: pgbench -i -s N (default 50)
+  --wide-rows N           full load: rows of the wide table (default 500000)
+  --mixed-rows N          full load: rows of the mixed-type table (default 2000000)
+  --catchup-scale N       catch-up: pgbench scale (default 50)
+  --catchup-seconds N     catch-up: pgbench -T while paused (default 60)
+  --catchup-clients N     catch-up: pgbench -c (default 4)
+  --timeout S             limit of one run in seconds (default 900); a run past it is reported as timed out
+  --no-results            do not write bench/results/<date>.json
+  --help`;
+
+function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive whole number, got ${v ?? 'nothing'}`);
+  return n;
+}
+
+function list<T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T[] {
+  if (!v) throw new Error(`${flag} needs a comma-separated list of ${allowed.join(', ')}`);
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.filter((s) => !(allowed as readonly string[]).includes(s));
+  if (bad.length || items.length === 0) throw new Error(`${flag}: unknown ${bad.join(', ') || '(empty)'}; choose from ${allowed.join(', ')}`);
+  return [...new Set(items)] as T[];
+}
+
+type NumericOption = { [K in keyof BenchOptions]: BenchOptions[K] extends number ? K : never }[keyof BenchOptions];
+
+const NUMERIC_FLAGS: Record<string, NumericOption | undefined> = {
+  '--runs': 'runs',
+  '--scale': 'pgbenchScale',
+  '--wide-rows': 'wideRows',
+  '--mixed-rows': 'mixedRows',
+  '--catchup-scale': 'catchupScale',
+  '--catchup-seconds': 'catchupSeconds',
+  '--catchup-clients': 'catchupClients',
+  '--timeout': 'timeoutSeconds',
+};
+
+export function parseArgs(argv: string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const o: BenchOptions = {
+    ...(quick ? QUICK : FULL),
+    quick,
+    only: [...SUITES],
+    peers: [...PEERS],
+    workloads: [...WORKLOADS],
+    writeResults: true,
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string | undefined => argv[++i];
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--help':
+      case '-h':
+        o.help = true;
+        break;
+      case '--no-results':
+        o.writeResults = false;
+        break;
+      case '--only':
+        o.only = list(flag, value(), SUITES);
+        break;
+      case '--peers':
+        o.peers = list(flag, value(), PEERS);
+        break;
+      case '--workloads':
+        o.workloads = list(flag, value(), WORKLOADS);
+        break;
+      default: {
+        const key = NUMERIC_FLAGS[flag];
+        if (!key) throw new Error(`unknown flag ${flag}\n${USAGE}`);
+        o[key] = positiveInt(flag, value());
+      }
+    }
+  }
+  // every ratio is to the raw COPY pipe of the same run
+  if (!o.peers.includes('raw')) o.peers.unshift('raw');
+  o.peers = PEERS.filter((p) => o.peers.includes(p));
+  return o;
+}
