@@ -122,7 +122,7 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
     // replicated transaction: its other direction may be configured while this one runs.
     const peer = (await peerTaskId(db(), taskId))?.peerId;
     const skipOrigins = ctx.task.topology === 'TwoWay' ? [ANY_ORIGIN] : peer ? [originFor(peer)] : [];
-    stream = await ctx.sourceEngine.stream.open(ctx.source, { taskId, mappings, from, skipOrigins, maxBufferedChanges: 100_000 });
+    stream = await ctx.sourceEngine.stream.open(ctx.source, { taskId, mappings, from, skipOrigins, maxBufferedChanges: 20_000 });
     heartbeat = ctx.sourceEngine.stream.startHeartbeat(ctx.source, taskId, HEARTBEAT_MS, () => undefined);
     await metrics.init();
     metrics.start();

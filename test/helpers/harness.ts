@@ -152,7 +152,9 @@ export async function waitApplied(from: PgServer, fromDb: string, to: PgServer, 
 /** a replicator as a child process, as `npm run replicator` runs it */
 export function spawnReplicator(): ChildProcess {
   const root = path.resolve(import.meta.dirname, '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start.ts'), '--only', 'replicator'], {
+  // e.g. DTS_REPLICATOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it
+  const nodeArgs = (process.env.DTS_REPLICATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'scripts/start.ts'), '--only', 'replicator'], {
     cwd: root,
     env: { ...process.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 // Incremental data: pgoutput from the task's slot over a replication connection.
-// - backpressure: the socket is paused while more than `maxBufferedChanges` wait in memory;
+// - backpressure: the socket is paused while more than `maxBufferedChanges` (or 32 MB of wire
+//   data) wait in memory;
 // - acknowledgement: only positions the writer reported durable are sent to the server;
 // - huge transactions are handed over in parts, so memory stays bounded;
 // - transactions written under a skipped replication origin are dropped (no echo).
@@ -19,6 +20,8 @@ import { ChangesLostError } from '../shared/errors';
 /** changes per part of a very large transaction */
 const PART_CHANGES = 20_000;
 const STATUS_INTERVAL_MS = 5_000;
+/** the socket also pauses past this many wire bytes of waiting changes (wide rows) */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const identity = (v: unknown) => v;
 
 interface OpenTxn {
@@ -35,6 +38,8 @@ class PgChangeStream implements ChangeStream {
   private ready: Transaction[] = [];
   private head = 0;
   private buffered = 0;
+  /** wire bytes of the changes waiting (queued and in the open transaction) */
+  private bufferedBytes = 0;
   private txn: OpenTxn | null = null;
   private waiter: (() => void) | null = null;
   private failure: Error | null = null;
@@ -160,14 +165,15 @@ class PgChangeStream implements ChangeStream {
     if (!change) return;
     t.changes.push(change);
     this.buffered++;
-    if (t.changes.length >= PART_CHANGES) {
+    this.bufferedBytes += size;
+    if (t.changes.length >= PART_CHANGES || t.bytes >= MAX_BUFFERED_BYTES / 2) {
       // hand over a part; the writer keeps parts of one transaction in one target transaction
       this.push({ position: '', commitTime: new Date(), origin: t.origin, changes: t.changes, bytes: t.bytes, partial: true });
       t.changes = [];
       t.bytes = 0;
       t.partsSent++;
     }
-    if (this.buffered > this.maxBuffered && !this.paused) {
+    if ((this.buffered > this.maxBuffered || this.bufferedBytes > MAX_BUFFERED_BYTES) && !this.paused) {
       this.paused = true;
       this.connection.stream.pause();
     }
@@ -227,7 +233,12 @@ class PgChangeStream implements ChangeStream {
       this.head = 0;
     }
     this.buffered -= n;
-    if (this.paused && this.buffered <= this.maxBuffered / 2) {
+    for (const t of out) this.bufferedBytes -= t.bytes;
+    if (this.bufferedBytes < 0) this.bufferedBytes = 0;
+    // below half the limits, or nothing left to hand over (what waits is the open transaction,
+    // which can only be handed over once more of it is read)
+    const drained = this.head >= this.ready.length;
+    if (this.paused && (drained || (this.buffered <= this.maxBuffered / 2 && this.bufferedBytes <= MAX_BUFFERED_BYTES / 2))) {
       this.paused = false;
       this.connection.stream.resume();
     }
