@@ -43,9 +43,15 @@ for (const version of testVersions()) {
         const points: string[] = [];
         // up to 4 kills while the full load runs, the rest during incremental
         while (points.length < 4) {
-          await sleep(random(700, 2_500));
+          // each (re)started replicator first gets to the full load, then dies somewhere in it
+          const reached = await waitFor('the full load', async () => {
+            const st = (await taskRow(id))?.stage;
+            return st === 'full' || st === 'incremental' ? st : null;
+          }, 120_000, 50);
+          if (reached !== 'full') break;
+          await sleep(random(300, 2_000));
           const stage = (await taskRow(id))?.stage;
-          if (stage !== 'full' && stage !== 'schema') break;
+          if (stage !== 'full') break;
           await killHard(children[children.length - 1]);
           points.push(`${stage} ${(await taskRow(id))?.status}`);
           children.push(spawnReplicator());
