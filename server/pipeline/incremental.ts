@@ -32,15 +32,34 @@ export function filterOps(txns: Transaction[], byTable: Map<string, TableMapping
   }
 }
 
+/**
+ * The next batch, or null once `signal` aborts. The abort listener is removed after each read:
+ * racing every read against one long-lived "aborted" promise kept each batch reachable from
+ * that promise until the task stopped (memory grew with every change applied).
+ */
+function readOrAbort(stream: ChangeStream, maxChanges: number, signal: AbortSignal): Promise<Transaction[] | null> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return resolve(null);
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.read(maxChanges).then(
+      (txns) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(txns);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 export async function runIncremental(o: IncrementalOptions): Promise<void> {
   const byTable = new Map(o.mappings.map((m) => [tableKey(m.source), m]));
   const throttle = new Throttle(o.rpsLimit, o.bpsLimit);
-  const aborted = new Promise<null>((resolve) => {
-    if (o.signal.aborted) resolve(null);
-    o.signal.addEventListener('abort', () => resolve(null), { once: true });
-  });
   while (!o.signal.aborted) {
-    const txns = await Promise.race([o.stream.read(o.maxBatchChanges), aborted]);
+    const txns = await readOrAbort(o.stream, o.maxBatchChanges, o.signal);
     if (!txns) break;
     if (!txns.length) break; // stream closed
     filterOps(txns, byTable);

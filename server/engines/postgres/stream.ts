@@ -35,7 +35,7 @@ interface OpenTxn {
 class PgChangeStream implements ChangeStream {
   private parser = new PgoutputParser();
   /** transactions ready to hand over: a queue read from `head` (Array.shift is O(n)) */
-  private ready: Transaction[] = [];
+  private ready: (Transaction | null)[] = [];
   private head = 0;
   private buffered = 0;
   /** wire bytes of the changes waiting (queued and in the open transaction) */
@@ -222,13 +222,19 @@ class PgChangeStream implements ChangeStream {
     }
     const out: Transaction[] = [];
     let n = 0;
-    while (this.head < this.ready.length && (out.length === 0 || n + this.ready[this.head].changes.length <= maxChanges)) {
-      const t = this.ready[this.head++];
+    while (this.head < this.ready.length && (out.length === 0 || n + (this.ready[this.head]?.changes.length ?? 0) <= maxChanges)) {
+      const t = this.ready[this.head];
+      // handed over: the queue must not keep it alive until the next compaction
+      this.ready[this.head++] = null;
+      if (!t) continue;
       n += t.changes.length;
       out.push(t);
       if (t.partial) break;
     }
-    if (this.head > 1024 && this.head * 2 > this.ready.length) {
+    if (this.head >= this.ready.length) {
+      this.ready = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.ready.length) {
       this.ready = this.ready.slice(this.head);
       this.head = 0;
     }
