@@ -1,22 +1,50 @@
-// npm run bench: our full load and incremental catch-up against peers, on servers it starts
-// itself (see bench/README.md). Prints tables of medians and writes bench/results/<date>.json.
+// npm run bench: our full load, incremental catch-up, steady-state latency, the DTS test model
+// and a big transaction, against peers where one exists, on servers it starts itself (see
+// bench/README.md). Prints tables of medians and writes bench/results/<date>.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startMeta, stopMeta } from '../test/helpers/harness';
 import { parseArgs, USAGE, type BenchOptions } from './lib/args';
+import { runBigtxn, type BigtxnInfo } from './lib/bigtxn';
 import { runCatchup, type CatchupInfo } from './lib/catchup';
 import { ReplicatorProcess } from './lib/dts';
+import { FOLLOWER_LABELS } from './lib/followers';
 import { runFullLoad, type WorkloadInfo } from './lib/fullload';
+import { runModel, type ModelInfo } from './lib/model';
 import { PEER_LABELS } from './lib/peers';
-import { CATCHUP_HEADER, catchupRows, FULL_LOAD_HEADER, formatTable, fullLoadRows } from './lib/report';
-import { summarizeCatchup, summarizeFullLoad, type CatchupRun, type FullLoadRun } from './lib/results';
+import { DTS_CLASSES, P99_LIMIT_MS } from './lib/rates';
+import {
+  BIGTXN_HEADER,
+  bigtxnRows,
+  CATCHUP_HEADER,
+  catchupRows,
+  fmt,
+  FULL_LOAD_HEADER,
+  formatTable,
+  fullLoadRows,
+  MODEL_HEADER,
+  modelRows,
+  STEADY_HEADER,
+  steadyRows,
+} from './lib/report';
+import {
+  summarizeBigtxn,
+  summarizeCatchup,
+  summarizeFullLoad,
+  summarizeModel,
+  summarizeSteady,
+  type BigtxnRun,
+  type CatchupRun,
+  type FullLoadRun,
+  type ModelRun,
+  type SteadyRun,
+} from './lib/results';
 import { ensurePackages, pgcopydbVersion, serverVersion, startServers, type Servers } from './lib/servers';
+import { runSteady, type SteadyInfo } from './lib/steady';
 
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
-
-const CATCHUP_LABELS = { dts: 'DTS (ours)', native: 'native subscription' };
 
 /** the code measured: commit and uncommitted files (a dirty tree is measured as it is) */
 function gitState(): { commit: string | null; uncommitted: string[] } {
@@ -53,7 +81,14 @@ async function main(o: BenchOptions): Promise<number> {
   const catchupRuns: CatchupRun[] = [];
   const workloads: WorkloadInfo[] = [];
   let catchup: CatchupInfo | null = null;
+  const steadyRuns: SteadyRun[] = [];
+  let steady: SteadyInfo | null = null;
+  const modelRuns: ModelRun[] = [];
+  let model: ModelInfo | null = null;
+  const bigtxnRuns: BigtxnRun[] = [];
+  let bigtxn: BigtxnInfo | null = null;
   let fatal: string | null = null;
+  const suiteErrors: Record<string, string> = {};
   const env = { pgVersion: '', pgcopydb: pgcopydbVersion() };
   let cleaned: Promise<void> | null = null;
   const cleanup = () =>
@@ -75,7 +110,7 @@ async function main(o: BenchOptions): Promise<number> {
     servers = await startServers();
     env.pgVersion = await serverVersion(servers.source);
     log(`source on port ${servers.source.port}, target on port ${servers.target.port}: ${env.pgVersion}`);
-    // one replicator process for the whole benchmark, started again if it dies
+    // one replicator process for the full load, then one per suite; started again if it dies
     const getReplicator = async () => {
       if (replicator?.alive) return replicator;
       if (replicator) log(`  the replicator exited (${replicator.recentOutput(4)}); starting another`);
@@ -86,9 +121,25 @@ async function main(o: BenchOptions): Promise<number> {
     if (o.only.includes('fullload')) {
       await runFullLoad(o, { source: s.source, target: s.target, replicator: getReplicator, log, record: (r) => fullRuns.push(r) }, workloads);
     }
-    if (o.only.includes('catchup')) {
-      catchup = await runCatchup(o, { source: s.source, target: s.target, replicator: getReplicator, log, record: (r) => catchupRuns.push(r) });
-    }
+    // Each suite gets a fresh replicator process, so that its memory figures do not carry
+    // what earlier suites left in the heap; a suite that fails does not stop the next one.
+    const suite = async <T>(name: string, fn: () => Promise<T>): Promise<T | null> => {
+      const previous = replicator as ReplicatorProcess | null;
+      replicator = null;
+      await previous?.stop();
+      try {
+        return await fn();
+      } catch (e) {
+        suiteErrors[name] = (e as Error).message;
+        log(`${name}: FAILED: ${(e as Error).message}`);
+        return null;
+      }
+    };
+    const base = { source: s.source, target: s.target, replicator: getReplicator, log };
+    if (o.only.includes('catchup')) catchup = await suite('catchup', () => runCatchup(o, { ...base, record: (r) => catchupRuns.push(r) }));
+    if (o.only.includes('steady')) steady = await suite('steady', () => runSteady(o, { ...base, record: (r) => steadyRuns.push(r) }));
+    if (o.only.includes('model')) model = await suite('model', () => runModel(o, { ...base, record: (r) => modelRuns.push(r) }));
+    if (o.only.includes('bigtxn')) bigtxn = await suite('bigtxn', () => runBigtxn(o, { ...base, record: (r) => bigtxnRuns.push(r) }));
   } catch (e) {
     fatal = (e as Error).stack ?? String(e);
     log(`benchmark stopped: ${(e as Error).message}`);
@@ -111,8 +162,26 @@ async function main(o: BenchOptions): Promise<number> {
   if (catchupSummary.length) {
     const tx = catchupRuns.map((r) => r.transactions).filter((x): x is number => x !== null);
     console.log(`\nCatch-up after a pause: pgbench -n -N -c ${o.catchupClients} -T ${o.catchupSeconds} on scale ${o.catchupScale} (${tx.join(', ') || '?'} transactions)`);
-    console.log(formatTable(CATCHUP_HEADER, catchupRows(catchupSummary, CATCHUP_LABELS)));
+    console.log(formatTable(CATCHUP_HEADER, catchupRows(catchupSummary, FOLLOWER_LABELS)));
   }
+  const steadySummary = summarizeSteady(steadyRuns);
+  if (steadySummary.length) {
+    console.log(`\nSteady state: pgbench -n -N -c 4 -R <rate> -T ${o.steadySeconds} on scale ${o.steadyScale}, one follower active at a time; latency from WAL positions (every 200 ms)`);
+    console.log(formatTable(STEADY_HEADER, steadyRows(steadySummary, FOLLOWER_LABELS)));
+  }
+  const modelSummary = summarizeModel(modelRuns);
+  if (modelSummary.steps.length) {
+    const cls = DTS_CLASSES.map((c) => `${c.name} ${c.rps}`).join(', ');
+    console.log(`\nDTS test model: 20 tables of ~1 KB rows, 2 DML per transaction, INSERT:UPDATE:DELETE 3:1:2; ${o.modelSeconds} s per step, pgbench -c ${o.modelClients}; a step holds when p99 < ${P99_LIMIT_MS} ms and the source reaches the rate`);
+    console.log(formatTable(MODEL_HEADER, modelRows(modelSummary)));
+    console.log(`sustained: ${fmt(modelSummary.sustainedRps, 0)} RPS (median over runs): DTS class ${modelSummary.dtsClass ?? 'below micro'} (classes in RPS: ${cls})`);
+  }
+  const bigtxnSummary = summarizeBigtxn(bigtxnRuns);
+  if (bigtxnSummary.length) {
+    console.log(`\nBig transaction: UPDATE of ${o.bigtxnRows.toLocaleString('en-US')} rows (~100 bytes) in one transaction, one follower active at a time; markers every 100 ms for 10 s after its COMMIT`);
+    console.log(formatTable(BIGTXN_HEADER, bigtxnRows(bigtxnSummary, FOLLOWER_LABELS)));
+  }
+  for (const [name, err] of Object.entries(suiteErrors)) console.log(`\n${name}: NOT MEASURED: ${err}`);
   console.log('\nclient CPU/peak: peers\' client programs (GNU time); for DTS, the replicator process (/proc). server CPU: source + target postmasters\' process trees.');
 
   if (o.writeResults) {
@@ -128,11 +197,15 @@ async function main(o: BenchOptions): Promise<number> {
       ...(fatal ? { fatal } : {}),
       fullLoad: { workloads, runs: fullRuns, medians: fullSummary },
       catchup: catchup ? { ...catchup, runs: catchupRuns, medians: catchupSummary } : null,
+      steady: steady || steadyRuns.length ? { ...steady, runs: steadyRuns, medians: steadySummary } : null,
+      model: model || modelRuns.length ? { ...model, runs: modelRuns, medians: modelSummary } : null,
+      bigtxn: bigtxn || bigtxnRuns.length ? { ...bigtxn, runs: bigtxnRuns, medians: bigtxnSummary } : null,
+      ...(Object.keys(suiteErrors).length ? { suiteErrors } : {}),
     };
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
   }
-  return fatal ? 1 : 0;
+  return fatal || Object.keys(suiteErrors).length ? 1 : 0;
 }
 
 let opts: BenchOptions;

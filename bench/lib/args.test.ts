@@ -1,19 +1,39 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseArgs, PEERS } from './args';
+import { MODEL_RPS, parseArgs, PEERS, SUITES } from './args';
 
 describe('parseArgs', () => {
   it('defaults to 3 runs of every suite, peer and workload at full scale', () => {
     const o = parseArgs([]);
     assert.equal(o.runs, 3);
     assert.equal(o.quick, false);
-    assert.deepEqual(o.only, ['fullload', 'catchup']);
+    assert.deepEqual(o.only, [...SUITES]);
+    assert.deepEqual(o.only, ['fullload', 'catchup', 'steady', 'model', 'bigtxn']);
     assert.deepEqual(o.peers, [...PEERS]);
     assert.equal(o.pgbenchScale, 50);
     assert.equal(o.wideRows, 500_000);
     assert.equal(o.mixedRows, 2_000_000);
     assert.equal(o.catchupSeconds, 60);
     assert.equal(o.writeResults, true);
+    assert.deepEqual([o.steadySeconds, o.steadyScale, o.modelSeconds, o.modelRows, o.bigtxnRows], [60, 50, 30, 10_000, 2_000_000]);
+    assert.deepEqual(o.steadyRates, [500, 2000]);
+    assert.deepEqual(o.modelRps, MODEL_RPS);
+    assert.deepEqual(MODEL_RPS, [2000, 5000, 8000, 11000, 14000, 17000]);
+  });
+  it('--quick shortens the steady and model intervals and the big transaction', () => {
+    const q = parseArgs(['--quick']);
+    assert.deepEqual([q.steadySeconds, q.modelSeconds, q.bigtxnRows], [10, 5, 200_000]);
+    assert.deepEqual(q.modelRps, MODEL_RPS);
+  });
+  it('reads rate lists, sorted and without repeats', () => {
+    const o = parseArgs(['--only', 'steady,model,bigtxn', '--steady-rates', '2000,500,500', '--model-rps', '11000, 2000', '--steady-seconds', '20', '--bigtxn-rows', '1000']);
+    assert.deepEqual(o.only, ['steady', 'model', 'bigtxn']);
+    assert.deepEqual(o.steadyRates, [500, 2000]);
+    assert.deepEqual(o.modelRps, [2000, 11_000]);
+    assert.equal(o.steadySeconds, 20);
+    assert.equal(o.bigtxnRows, 1000);
+    assert.throws(() => parseArgs(['--model-rps', '2000,x']), /positive whole number, got x/);
+    assert.throws(() => parseArgs(['--steady-rates']), /comma-separated list/);
   });
   it('--quick shrinks scales and runs once; explicit flags win over it, wherever they stand', () => {
     const q = parseArgs(['--quick']);

@@ -6,7 +6,7 @@ import { SUPER_PASSWORD, type PgServer } from '../../test/helpers/pg';
 import { createTask } from '../../server/services/create-task';
 import { originFor } from '../../server/pipeline/task-runner';
 import { lastLines } from './exec';
-import { peakRssMb, resetPeakRss, treeCpuSeconds } from './proc';
+import { peakRssMb, resetPeakRss, rssMb, treeCpuSeconds } from './proc';
 import { pollUntil, sleep, withTimeout } from './timeout';
 import type { TableSpec } from './workloads';
 
@@ -57,6 +57,10 @@ export class ReplicatorProcess {
 
   peakRssMb(): number | null {
     return peakRssMb(this.pid);
+  }
+
+  rssMb(): number | null {
+    return rssMb(this.pid);
   }
 
   recentOutput(lines = 8): string {

@@ -106,15 +106,21 @@ export function treeCpuSeconds(pid: number): number | null {
   return treeTicks(pid, stats) / clockTicks();
 }
 
-/** peak resident set size (VmHWM) of one process in MB; null when it is gone */
-export function peakRssMb(pid: number): number | null {
+/** a kB figure of /proc/<pid>/status in MB; null when the process is gone */
+function statusMb(pid: number, key: string): number | null {
   try {
-    const kb = parseStatusKb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmHWM');
+    const kb = parseStatusKb(readFileSync(`/proc/${pid}/status`, 'utf8'), key);
     return kb === null ? null : kb / 1024;
   } catch {
     return null;
   }
 }
+
+/** peak resident set size (VmHWM) of one process in MB; null when it is gone */
+export const peakRssMb = (pid: number): number | null => statusMb(pid, 'VmHWM');
+
+/** resident set size (VmRSS) of one process in MB; null when it is gone */
+export const rssMb = (pid: number): number | null => statusMb(pid, 'VmRSS');
 
 /** resets VmHWM to the current RSS (Linux 4.0+, own processes or root); false when refused */
 export function resetPeakRss(pid: number): boolean {
@@ -156,3 +162,4 @@ export function addRusage(a: Rusage | null, b: Rusage | null): Rusage | null {
   if (!b) return a;
   return { cpuSeconds: a.cpuSeconds + b.cpuSeconds, maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) };
 }
+

@@ -1,5 +1,5 @@
 // The printed tables. Pure.
-import type { CatchupSummary, FullLoadSummary } from './results';
+import type { BigtxnSummary, CatchupSummary, FullLoadSummary, ModelSummary, SteadySummary } from './results';
 
 /** a number with `digits` decimals, thousands separated; an em dash when missing */
 export function fmt(n: number | null | undefined, digits = 1): string {
@@ -58,6 +58,16 @@ export function fullLoadRows(summaries: readonly FullLoadSummary[], labels: Reco
   });
 }
 
+/** the "ours vs native" cell: the ratio on our row, 1.00× on the native row */
+function vsNative(s: { peer: string; status: string }, ratio: number | null): string {
+  return s.peer === 'dts' ? fmtRatio(ratio) : s.status === 'ok' ? '1.00×' : '—';
+}
+
+/** the server CPU, client CPU and client peak MB cells of a follower (client: our replicator) */
+function followerCost(s: { serverCpuSeconds: number | null; replicatorCpuSeconds: number | null; replicatorPeakRssMb: number | null }): string[] {
+  return [fmt(s.serverCpuSeconds, 1), fmt(s.replicatorCpuSeconds, 1), fmt(s.replicatorPeakRssMb, 0)];
+}
+
 export const CATCHUP_HEADER = ['follower', 'seconds', 'row changes', 'rows/s', 'ours vs native', 'to LSN s', 'server CPU s', 'client CPU s', 'client peak MB', 'notes'];
 
 export function catchupRows(summaries: readonly CatchupSummary[], labels: Record<string, string>): string[][] {
@@ -66,11 +76,83 @@ export function catchupRows(summaries: readonly CatchupSummary[], labels: Record
     fmt(s.seconds, 2),
     fmt(s.changes, 0),
     fmt(s.rowsPerSecond, 0),
-    s.peer === 'dts' ? fmtRatio(s.ratioToNative) : s.status === 'ok' ? '1.00×' : '—',
+    vsNative(s, s.ratioToNative),
     fmt(s.lsnSeconds, 2),
-    fmt(s.serverCpuSeconds, 1),
+    ...followerCost(s),
+    status(s) ?? '',
+  ]);
+}
+
+export const STEADY_HEADER = ['follower', '-R tps', 'row changes/s', 'p50 ms', 'p99 ms', 'max ms', 'p99 vs native', 'server CPU s', 'client CPU s', 'client peak MB', 'notes'];
+
+export function steadyRows(summaries: readonly SteadySummary[], labels: Record<string, string>): string[][] {
+  return summaries.map((s) => {
+    const notes = [
+      status(s),
+      s.unreached ? `${s.unreached} point(s) never applied` : null,
+      s.peer === 'dts' && s.p50VsNative !== null ? `p50 ${fmtRatio(s.p50VsNative)} native` : null,
+    ].filter(Boolean);
+    return [
+      labels[s.peer] ?? s.peer,
+      fmt(s.rateTps, 0),
+      fmt(s.rowsPerSecond, 0),
+      fmt(s.p50Ms, 0),
+      fmt(s.p99Ms, 0),
+      fmt(s.maxMs, 0),
+      vsNative(s, s.p99VsNative),
+      ...followerCost(s),
+      notes.join('; '),
+    ];
+  });
+}
+
+export const MODEL_HEADER = ['step RPS', 'pgbench -R', 'achieved RPS', 'p50 ms', 'p99 ms', 'max ms', 'client CPU s', 'client peak MB', 'passed', 'notes'];
+
+export function modelRows(m: ModelSummary): string[][] {
+  return m.steps.map((s) => [
+    fmt(s.targetRps, 0),
+    fmt(s.targetRps / 2, 0),
+    fmt(s.achievedRps, 0),
+    fmt(s.p50Ms, 0),
+    fmt(s.p99Ms, 0),
+    fmt(s.maxMs, 0),
     fmt(s.replicatorCpuSeconds, 1),
     fmt(s.replicatorPeakRssMb, 0),
+    `${s.passed}/${s.runs}`,
+    s.reasons.join(', '),
+  ]);
+}
+
+export const BIGTXN_HEADER = [
+  'follower',
+  'rows',
+  'UPDATE s',
+  'COMMIT to applied s',
+  'rows/s',
+  'ours vs native',
+  'WAL MB',
+  'server CPU s',
+  'client CPU s',
+  'client peak MB',
+  'MB before',
+  'markers p50 ms',
+  'markers p99 ms',
+  'notes',
+];
+
+export function bigtxnRows(summaries: readonly BigtxnSummary[], labels: Record<string, string>): string[][] {
+  return summaries.map((s) => [
+    labels[s.peer] ?? s.peer,
+    fmt(s.rows, 0),
+    fmt(s.updateSeconds, 1),
+    fmt(s.applySeconds, 1),
+    fmt(s.rowsPerSecond, 0),
+    vsNative(s, s.applyVsNative),
+    fmt(s.walMb, 0),
+    ...followerCost(s),
+    fmt(s.replicatorBaseRssMb, 0),
+    fmt(s.markerP50Ms, 0),
+    fmt(s.markerP99Ms, 0),
     status(s) ?? '',
   ]);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { median, perSecond, ratio, summaryStatus } from './stats';
+import { median, percentile, perSecond, ratio, summaryStatus } from './stats';
 
 describe('median', () => {
   it('takes the middle value of an odd count, the mean of the two middle ones of an even count', () => {
@@ -36,5 +36,24 @@ describe('summaryStatus', () => {
   });
   it('reports the first failure when no run is ok', () => {
     assert.deepEqual(summaryStatus([{ status: 'timeout', error: 'late' }, { status: 'failed', error: 'x' }]), { status: 'timeout', okRuns: 0, runs: 2, error: 'late' });
+  });
+});
+
+describe('percentile', () => {
+  it('takes the nearest rank: always an observed value', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(percentile(xs, 50), 50);
+    assert.equal(percentile(xs, 99), 99);
+    assert.equal(percentile(xs, 100), 100);
+    assert.equal(percentile([5, 1, 3], 50), 3);
+    // 41 points: the 99th percentile is the largest
+    assert.equal(percentile(Array.from({ length: 41 }, (_, i) => i), 99), 40);
+    assert.equal(percentile([7], 1), 7);
+  });
+  it('ignores missing values; null when none; refuses a p outside (0, 100]', () => {
+    assert.equal(percentile([null, 2, Number.NaN, 4], 50), 2);
+    assert.equal(percentile([], 99), null);
+    assert.throws(() => percentile([1], 0), /not in/);
+    assert.throws(() => percentile([1], 101), /not in/);
   });
 });

@@ -40,3 +40,14 @@ export function summaryStatus(runs: readonly RunOutcome[]): FigureStatus {
   const first = runs.find((r) => r.status !== 'ok');
   return { status: first?.status ?? 'failed', okRuns, runs: runs.length, ...(first?.error ? { error: first.error } : {}) };
 }
+
+/**
+ * The p-th percentile (0 < p <= 100) by nearest rank: the smallest value with at least p % of
+ * the values at or below it, so always a value that was observed. Null when there are none.
+ */
+export function percentile(xs: readonly (number | null | undefined)[], p: number): number | null {
+  if (!(p > 0 && p <= 100)) throw new Error(`percentile ${p} is not in (0, 100]`);
+  const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  return v[Math.max(0, Math.ceil((p / 100) * v.length) - 1)];
+}
