@@ -32,6 +32,14 @@ async function classify(taskId: string, e: unknown): Promise<'connection' | 'oth
   }
 }
 
+/** the task is Failed with its cause; it stays stopped until an operator starts it again */
+async function fail(taskId: string, reason: string): Promise<'failed'> {
+  await setStatus(taskId, TaskStatus.Failed, reason);
+  await db().task.update({ where: { id: taskId }, data: { desiredState: 'Stopped', retryingSince: null, retryKind: null } });
+  await recordEvent(taskId, 'error', `Task failed: ${reason}`);
+  return 'failed';
+}
+
 /** Runs the task until it finishes, is stopped through `signal`, or fails for good. */
 export async function superviseTask(o: SuperviseOptions): Promise<'finished' | 'stopped' | 'failed'> {
   let backoff: number | null = null;
@@ -61,10 +69,7 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       if (o.signal.aborted) return 'stopped';
       if (e instanceof NonRetryableError) {
         // a conflict under TaskFailed, or changes lost on the source: no retry can cure it
-        await setStatus(o.taskId, TaskStatus.Failed, e.message);
-        await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped', retryingSince: null, retryKind: null } });
-        await recordEvent(o.taskId, 'error', `Task failed: ${e.message}`);
-        return 'failed';
+        return fail(o.taskId, e.message);
       }
       const kind = await classify(o.taskId, e);
       const task = await db().task.findUnique({ where: { id: o.taskId } });
@@ -82,10 +87,7 @@ export async function superviseTask(o: SuperviseOptions): Promise<'finished' | '
       if (process.env.DTS_LOG_LEVEL === 'debug') o.log(String((e as Error)?.stack));
       if (verdict.failed) {
         const reason = `${cause}. Retried for ${Math.round(verdict.elapsedMinutes)} min: ${verdict.settingName} is ${verdict.windowMinutes} min.`;
-        await setStatus(o.taskId, TaskStatus.Failed, reason);
-        await db().task.update({ where: { id: o.taskId }, data: { desiredState: 'Stopped', retryingSince: null, retryKind: null } });
-        await recordEvent(o.taskId, 'error', `Task failed: ${reason}`);
-        return 'failed';
+        return fail(o.taskId, reason);
       }
       await setStatus(o.taskId, TaskStatus.Retrying, kind === 'connection' ? `Cannot connect: ${cause}` : cause);
       // one event per distinct cause, not one per attempt

@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import type { Change, ConflictHandling, ConflictKind, ConflictRecord, Row, TableMapping } from '../types';
 import { tableKey } from '../types';
-import { Coalescer, definedColumns, type NetRow, type TableRun, type TxnRef } from '../shared/coalesce';
+import { changesKey, Coalescer, definedColumns, type NetRow, type TableRun, type TxnRef } from '../shared/coalesce';
 import { ConflictFailure, describeConflict } from '../shared/conflict';
 import {
   blockersSql,
@@ -224,7 +224,7 @@ export class DetectingApply {
 
   private async updateOne(m: TableMapping, t: TargetTable, c: Extract<Change, { op: 'update' }>, txn: TxnRef, local: ConflictRecord[]): Promise<void> {
     const cols = definedColumns(c.after, m);
-    const movesKey = !!c.before && m.keyColumns.some((k) => c.before?.[k] !== undefined && c.before[k] !== c.after[k]);
+    const movesKey = changesKey(c, m.keyColumns);
     const match = movesKey && c.before ? c.before : c.after;
     const setCols = movesKey ? cols : cols.filter((x) => !m.keyColumns.includes(x));
     const guard = guardColumns(m, c.before);
