@@ -1,25 +1,16 @@
 // Retrying: when the source or the destination goes away during incremental sync, the task
 // shows Retrying with the cause, resumes by itself when the server is back, and loses nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { checksum, testVersions, waitFor } from '../helpers/pg';
-import { createTask, setDesired, startSuite, stopMeta, taskRow, waitCaughtUp, waitStatus, type Pair, type Suite } from '../helpers/harness';
+import { createTask, setDesired, stopMeta, suiteHooks, taskRow, waitCaughtUp, waitStatus, type Pair } from '../helpers/harness';
 
 const COLS = ['id', 'v'];
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: Retrying while a server restarts`, () => {
-    let suite: Suite;
     let pair: Pair;
-
-    before(async () => {
-      suite = await startSuite(version);
-      pair = suite.pair;
-    });
-
-    after(async () => {
-      await suite?.stop();
-    });
+    suiteHooks(version, (p) => (pair = p));
 
     it('shows Retrying with the cause and resumes with nothing lost, for the source and the destination', async () => {
       await pair.source.query('src', `CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 5000) g`);

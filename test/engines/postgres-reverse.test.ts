@@ -4,9 +4,9 @@
 // takes writes, production comes back and receives them, and the operator switches back.
 // Neither direction echoes the other: each applies exactly the changes written on its source.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { checksum, testVersions, waitFor } from '../helpers/pg';
-import { createTask, setDesired, startSuite, stopMeta, taskRow, waitApplied, waitStatus, type Pair, type Suite } from '../helpers/harness';
+import { createTask, setDesired, stopMeta, suiteHooks, taskRow, waitApplied, waitStatus, type Pair } from '../helpers/harness';
 
 const COLS = ['id', 'v', 'note'];
 
@@ -18,14 +18,8 @@ async function rowsApplied(taskId: string): Promise<bigint> {
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: Create Reverse Task, failover and switch back`, () => {
-    let suite: Suite;
     let pair: Pair;
-
-    before(async () => {
-      suite = await startSuite(version);
-      pair = suite.pair;
-    });
-    after(async () => suite?.stop());
+    suiteHooks(version, (p) => (pair = p));
 
     it('collects on the old destination, refuses to run beside its forward task, fails over and back without echo', async () => {
       const svc = {

@@ -1,20 +1,14 @@
 // Planned switchover, switch back and failover as one action each, with sequences moved on the
 // side taking over writes: new inserts there do not collide with keys the other side made.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { checksum, testVersions } from '../helpers/pg';
-import { createTask, setDesired, startSuite, stopMeta, waitApplied, waitStatus, type Pair, type Suite } from '../helpers/harness';
+import { createTask, setDesired, stopMeta, suiteHooks, waitApplied, waitStatus, type Pair } from '../helpers/harness';
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: switchover, switch back and failover with sequences`, () => {
-    let suite: Suite;
     let pair: Pair;
-
-    before(async () => {
-      suite = await startSuite(version);
-      pair = suite.pair;
-    });
-    after(async () => suite?.stop());
+    suiteHooks(version, (p) => (pair = p));
 
     async function same(): Promise<number> {
       const ref = { schema: 'app', name: 'orders' };

@@ -4,11 +4,11 @@
 // while both directions are paused, and resumed: each Conflict Resolution Policy does what it
 // says while catching up, and every conflict is recorded.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { checksum, testVersions, waitFor, type PgServer } from '../helpers/pg';
 import type { ChildProcess } from 'node:child_process';
-import { createTask, killHard, setDesired, spawnReplicator, startMeta, startPair, startSuite, stopMeta, taskRow, waitApplied, waitStatus, type Pair, type Suite } from '../helpers/harness';
+import { createTask, killHard, pairHooks, setDesired, spawnReplicator, stopMeta, suiteHooks, taskRow, waitApplied, waitStatus, type Pair } from '../helpers/harness';
 
 const SECONDS = Number(process.env.DTS_TWO_WAY_SECONDS ?? 30);
 const TABLE = { schema: 'app', name: 'acct' };
@@ -84,14 +84,8 @@ const ACCT_DDL = `CREATE SCHEMA app; CREATE TABLE app.acct (id bigint PRIMARY KE
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: two-way synchronization`, () => {
-    let suite: Suite;
     let pair: Pair;
-
-    before(async () => {
-      suite = await startSuite(version);
-      pair = suite.pair;
-    });
-    after(async () => suite?.stop());
+    suiteHooks(version, (p) => (pair = p));
 
     it(`runs writers on both sides for ${SECONDS} s on disjoint keys: no echo, equal checksums`, async () => {
       const { a, b, fwd, rev } = await twoWay(pair, ACCT_DDL, { schemas: [{ name: 'app' }] }, 'TaskFailed');
@@ -195,15 +189,7 @@ for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: two-way synchronization through kill -9 of the replicator`, () => {
     let pair: Pair;
     const children: ChildProcess[] = [];
-
-    before(async () => {
-      await startMeta();
-      pair = await startPair(version);
-    });
-    after(async () => {
-      for (const c of children) await killHard(c);
-      await pair?.stop();
-    });
+    pairHooks(version, children, (p) => (pair = p));
 
     it('replays nothing twice: no conflict, no lost change, equal checksums', async () => {
       children.push(spawnReplicator());

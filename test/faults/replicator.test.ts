@@ -5,9 +5,9 @@
 //  6. two replicators: the owner of the task is killed, the other takes over within 10 s.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { testVersions, waitFor } from '../helpers/pg';
-import { createTask, killHard, setDesired, spawnReplicator, startMeta, startPair, stopMeta, taskRow, waitStatus, type Pair } from '../helpers/harness';
+import { createTask, killHard, pairHooks, setDesired, spawnReplicator, stopMeta, taskRow, waitStatus, type Pair } from '../helpers/harness';
 import { baseline, freshDatabases, random, seed, sleep, verify } from '../helpers/faults';
 import { appliedChanges, SourceWriter } from '../helpers/workload';
 
@@ -23,15 +23,7 @@ for (const version of testVersions()) {
   describe(`PostgreSQL ${version} faults: the replicator dies (seed ${seed})`, () => {
     let pair: Pair;
     const children: ChildProcess[] = [];
-
-    before(async () => {
-      await startMeta();
-      pair = await startPair(version);
-    });
-    after(async () => {
-      for (const c of children) await killHard(c);
-      await pair?.stop();
-    });
+    pairHooks(version, children, (p) => (pair = p));
 
     it('1. kill -9 at 10 random points across full load and incremental', async () => {
       await freshDatabases(pair, children, 400_000);

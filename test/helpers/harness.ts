@@ -3,6 +3,7 @@
 // child processes (which tests may kill -9).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { startPgServer, waitFor, type PgServer, type PgVersion } from './pg';
 
 process.env.DTS_SECRET_KEY ??= 'test-secret-key';
@@ -169,4 +170,31 @@ export async function killHard(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
+}
+
+/** In a describe: a suite of `version` started before its tests and stopped after them. */
+export function suiteHooks(version: PgVersion, ready: (pair: Pair) => void): void {
+  let suite: Suite | undefined;
+  before(async () => {
+    suite = await startSuite(version);
+    ready(suite.pair);
+  });
+  after(async () => suite?.stop());
+}
+
+/**
+ * In a describe: the metadata database and a pair of `version` with no replicator of its own;
+ * the replicator processes the tests push into `children` are killed after them.
+ */
+export function pairHooks(version: PgVersion, children: ChildProcess[], ready: (pair: Pair) => void): void {
+  let pair: Pair | undefined;
+  before(async () => {
+    await startMeta();
+    pair = await startPair(version);
+    ready(pair);
+  });
+  after(async () => {
+    for (const c of children) await killHard(c);
+    await pair?.stop();
+  });
 }
