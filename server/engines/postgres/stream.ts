@@ -1,19 +1,18 @@
 // Incremental data: pgoutput from the task's slot over a replication connection.
-// - backpressure: the socket is paused while more than `maxBufferedChanges` (or 32 MB of wire
+// - backpressure: the socket is paused while more than `maxBufferedChanges` (or 16 MB of wire
 //   data) wait in memory;
 // - acknowledgement: only positions the writer reported durable are sent to the server;
 // - huge transactions are handed over in parts, so memory stays bounded;
 // - transactions written under a skipped replication origin are dropped (no echo).
-import type { Pgoutput } from 'pg-logical-replication';
-import { PgoutputParser } from 'pg-logical-replication/dist/output-plugins/pgoutput/pgoutput-parser.js';
 import type pg from 'pg';
-import type { Change, ChangeStream, ConnectionConfig, Row, StreamSource, TableMapping, TableRef, Transaction } from '../types';
+import type { Change, ChangeStream, ConnectionConfig, StreamSource, TableMapping, Transaction } from '../types';
 import { tableKey } from '../types';
 import { connect, q } from './connect';
 import { beat, createSlot, dropCaptureObjects, ensureCaptureObjects, slotExists } from './capture';
 import { RowFilter } from './row-filter';
 import { HEARTBEAT, publicationName, slotName } from './names';
 import { bigToLsn, lsnToBig, PG_EPOCH_OFFSET_US } from './types';
+import { PgoutputDecoder } from './pgoutput';
 import { ANY_ORIGIN } from '../types';
 import { ChangesLostError } from '../shared/errors';
 
@@ -21,8 +20,7 @@ import { ChangesLostError } from '../shared/errors';
 const PART_CHANGES = 20_000;
 const STATUS_INTERVAL_MS = 5_000;
 /** the socket also pauses past this many wire bytes of waiting changes (wide rows) */
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
-const identity = (v: unknown) => v;
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 interface OpenTxn {
   changes: Change[];
@@ -33,7 +31,7 @@ interface OpenTxn {
 }
 
 class PgChangeStream implements ChangeStream {
-  private parser = new PgoutputParser();
+  private decoder: PgoutputDecoder;
   /** transactions ready to hand over: a queue read from `head` (Array.shift is O(n)) */
   private ready: (Transaction | null)[] = [];
   private head = 0;
@@ -49,9 +47,6 @@ class PgChangeStream implements ChangeStream {
   /** commit position of the last whole transaction handed to the queue */
   private pushedUpTo = 0n;
   private statusTimer: NodeJS.Timeout;
-  private relations = new Map<number, TableRef>();
-  private wanted: Set<string>;
-  private heartbeatKey = tableKey(HEARTBEAT);
   private rowFilter: RowFilter;
 
   constructor(
@@ -63,7 +58,12 @@ class PgChangeStream implements ChangeStream {
     start: bigint,
   ) {
     this.acked = start;
-    this.wanted = new Set(mappings.map((m) => tableKey(m.source)));
+    const wanted = new Set(mappings.map((m) => tableKey(m.source)));
+    const heartbeat = tableKey(HEARTBEAT);
+    this.decoder = new PgoutputDecoder((schema, name) => {
+      const k = tableKey({ schema, name });
+      return k === heartbeat || !wanted.has(k) ? null : { schema, name };
+    });
     this.rowFilter = new RowFilter(cfg, mappings);
     this.statusTimer = setInterval(() => this.sendStatus(false), STATUS_INTERVAL_MS);
     this.statusTimer.unref();
@@ -117,52 +117,40 @@ class PgChangeStream implements ChangeStream {
       return;
     }
     if (buf[0] !== 0x77) return;
-    const msg = this.parser.parse(buf.subarray(25)) as Pgoutput.Message;
-    this.onMessage(msg, buf.length);
-  }
-
-  private onMessage(msg: Pgoutput.Message, size: number): void {
-    switch (msg.tag) {
+    // XLogData: 'w', start LSN, end LSN, send time, then one pgoutput message
+    const size = buf.length;
+    const d = this.decoder.decode(buf, 25);
+    const t = this.txn;
+    if (d === null) {
+      if (t) t.bytes += size;
+      return;
+    }
+    if ('op' in d) {
+      if (t) this.onChange(t, d, size);
+      return;
+    }
+    switch (d.tag) {
       case 'begin':
         this.txn = { changes: [], bytes: size, skip: false, partsSent: 0 };
         return;
       case 'origin':
-        if (this.txn) {
-          this.txn.origin = msg.originName;
-          if (this.skipOrigins.has(ANY_ORIGIN) || this.skipOrigins.has(msg.originName)) this.txn.skip = true;
+        if (t) {
+          t.origin = d.name;
+          if (this.skipOrigins.has(ANY_ORIGIN) || this.skipOrigins.has(d.name)) t.skip = true;
         }
         return;
-      case 'relation':
-        // values stay PostgreSQL text: no parsing, no precision lost
-        for (const c of msg.columns) c.parser = identity;
-        this.relations.set(msg.relationOid, { schema: msg.schema, name: msg.name });
-        return;
-      case 'commit': {
-        const t = this.txn;
+      case 'commit':
         this.txn = null;
         if (!t) return;
-        const commitTime = new Date(Number((msg.commitTime as bigint) / 1000n));
-        this.push({
-          position: msg.commitEndLsn ?? '0/0',
-          commitTime,
-          origin: t.origin,
-          changes: t.skip ? [] : t.changes,
-          bytes: t.bytes + size,
-        });
+        this.pushedUpTo = d.end;
+        this.push({ position: d.position, commitTime: d.commitTime, origin: t.origin, changes: t.skip ? [] : t.changes, bytes: t.bytes + size });
         return;
-      }
-      default:
-        this.onChange(msg, size);
     }
   }
 
-  private onChange(msg: Pgoutput.Message, size: number): void {
-    const t = this.txn;
-    if (!t) return;
+  private onChange(t: OpenTxn, change: Change, size: number): void {
     t.bytes += size;
     if (t.skip) return;
-    const change = this.toChange(msg);
-    if (!change) return;
     t.changes.push(change);
     this.buffered++;
     this.bufferedBytes += size;
@@ -179,37 +167,7 @@ class PgChangeStream implements ChangeStream {
     }
   }
 
-  private ref(rel: Pgoutput.MessageRelation): TableRef | null {
-    const k = tableKey({ schema: rel.schema, name: rel.name });
-    if (k === this.heartbeatKey || !this.wanted.has(k)) return null;
-    return { schema: rel.schema, name: rel.name };
-  }
-
-  private toChange(msg: Pgoutput.Message): Change | null {
-    switch (msg.tag) {
-      case 'insert': {
-        const table = this.ref(msg.relation);
-        return table ? { op: 'insert', table, after: msg.new as Row } : null;
-      }
-      case 'update': {
-        const table = this.ref(msg.relation);
-        return table ? { op: 'update', table, before: (msg.old ?? msg.key ?? null) as Row | null, after: msg.new as Row } : null;
-      }
-      case 'delete': {
-        const table = this.ref(msg.relation);
-        return table ? { op: 'delete', table, before: (msg.old ?? msg.key) as Row } : null;
-      }
-      case 'truncate': {
-        const tables = msg.relations.map((r) => this.ref(r)).filter((t): t is TableRef => !!t);
-        return tables.length ? { op: 'truncate', tables } : null;
-      }
-      default:
-        return null;
-    }
-  }
-
   private push(t: Transaction): void {
-    if (!t.partial) this.pushedUpTo = lsnToBig(t.position);
     this.ready.push(t);
     this.wake();
   }

@@ -69,7 +69,9 @@ export function completeFromBefore(c: Change): void {
 }
 
 function merge(prev: Row, next: Row): Row {
-  const out: Row = { ...prev };
+  // same prototype as the decoded rows (none with properties): a column named "constructor"
+  // left out of an image must read as undefined, not as Object's constructor
+  const out = Object.assign(Object.create(Object.getPrototypeOf(prev) as object | null) as Row, prev);
   for (const [k, v] of Object.entries(next)) if (v !== undefined) out[k] = v;
   return out;
 }
