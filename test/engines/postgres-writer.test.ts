@@ -84,6 +84,48 @@ for (const version of testVersions()) {
       });
     });
 
+    // The one-way apply sends a run of 5,000 changes and builds the next while the server
+    // applies it. A run that hits a unique value moving between rows fails with the runs sent
+    // behind it; they are all applied again, the failed one in source order.
+    it('recovers runs sent behind a run that hit a unique value moving between rows', async () => {
+      await withWriter(`CREATE TABLE u (id int PRIMARY KEY, code int UNIQUE, v text CHECK (v <> 'bad'))`, async (w, db) => {
+        const m = mapping('u', ['id', 'code', 'v'], ['id']);
+        const maps = new Map([[tableKey(m.source), m]]);
+        const ins = (id: number): Transaction['changes'][number] => ({ op: 'insert', table: ref('u'), after: { id: String(id), code: String(id), v: `v${id}` } });
+        const upd = (id: number, code: number): Transaction['changes'][number] => ({ op: 'update', table: ref('u'), before: null, after: { id: String(id), code: String(code), v: `v${id}` } });
+        const changes: Transaction['changes'] = [];
+        for (let id = 1; id <= 6000; id++) changes.push(ins(id));
+        // in the second run: codes 10 and 11 swap through a free value, as the source did it
+        changes.push(upd(10, -1), upd(11, 10), upd(10, 11));
+        for (let id = 6001; id <= 16000; id++) changes.push(ins(id));
+        const r = await w.apply([txn(changes.slice(0, 8000)), txn(changes.slice(8000))], { mappings: maps, conflicts: null });
+        assert.ok(r.position);
+        assert.equal(await w.checkpoint(), r.position);
+        const got = await server.query<{ n: string; sum: string; swapped: string }>(
+          db,
+          `SELECT count(*)::text AS n, sum(code)::text AS sum,
+                  string_agg(id || ':' || code, ',' ORDER BY id) FILTER (WHERE id IN (10, 11)) AS swapped FROM u`,
+        );
+        assert.deepEqual(got[0], { n: '16000', sum: String((16000 * 16001) / 2), swapped: '10:11,11:10' });
+
+        // a batch that ends exactly at a run's end: every run sent has answered before COMMIT
+        const exact: Transaction['changes'] = [];
+        for (let id = 40001; id <= 51000; id++) exact.push(ins(id));
+        const r2 = await w.apply([txn(exact)], { mappings: maps, conflicts: null });
+        assert.equal((await server.query<{ n: string }>(db, 'SELECT count(*)::text AS n FROM u WHERE id > 40000'))[0].n, '11000');
+        assert.equal(await w.checkpoint(), r2.position);
+
+        // any other error fails the whole apply: nothing of it commits
+        const more: Transaction['changes'] = [];
+        for (let id = 16001; id <= 23000; id++) more.push(ins(id));
+        more.push({ op: 'insert', table: ref('u'), after: { id: '23001', code: '23001', v: 'bad' } });
+        for (let id = 23002; id <= 30000; id++) more.push(ins(id));
+        await assert.rejects(w.apply([txn(more)], { mappings: maps, conflicts: null }), /violates check constraint/);
+        assert.equal((await server.query<{ n: string }>(db, 'SELECT count(*)::text AS n FROM u'))[0].n, '27000');
+        assert.equal(await w.checkpoint(), r2.position);
+      });
+    });
+
     it('closes the snapshot promptly when the destination fails in the middle of a COPY', async () => {
       const src = `s${++n}`;
       const dst = `d${n}`;

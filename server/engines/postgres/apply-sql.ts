@@ -13,6 +13,8 @@ export interface TargetTable {
   uniques: string[][];
 }
 
+const NEEDS_ESCAPE = /["\\]/;
+
 /** PostgreSQL array literal of text elements: {"a","b\"c",NULL} */
 export function textArray(values: (string | null | undefined)[]): string {
   let out = '{';
@@ -20,6 +22,7 @@ export function textArray(values: (string | null | undefined)[]): string {
     if (i) out += ',';
     const v = values[i];
     if (v === null || v === undefined) out += 'NULL';
+    else if (!NEEDS_ESCAPE.test(v)) out += `"${v}"`;
     else out += `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   }
   return `${out}}`;
@@ -80,24 +83,20 @@ export function upsertSql(m: TableMapping, t: TargetTable, rows: Row[], cols: st
 }
 
 /**
- * UPDATE ... FROM unnest(...) matching on the key, RETURNING the keys it found. For a
- * key-changing update, `oldKeys` holds the old key images and the key columns are set too.
+ * UPDATE ... FROM unnest(...) matching on the key. For a key-changing update, `oldKeys` holds
+ * the old key images and the key columns are set too.
  */
 export function updateSql(m: TableMapping, t: TargetTable, rows: Row[], cols: string[], oldKeys?: Row[]): Stmt {
   const keyCols = m.keyColumns;
   const match = keyCols.map((k) => ({ col: k, rows: oldKeys ?? rows }));
   const set = cols.filter((c) => oldKeys || !keyCols.includes(c)).map((c) => ({ col: c, rows }));
+  // every column sent is part of the key: nothing to set
+  if (!set.length) return { text: 'SELECT 1 WHERE false', values: [] };
   const all = [...match, ...set];
   const values = all.map((a) => textArray(a.rows.map((r) => r[a.col])));
   const from = `unnest(${all.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${all.map((_, i) => `c${i}`).join(', ')})`;
-  const where = matchKey(m, t);
-  const returning = keyCols.map((k, i) => `${q('t')}.${q(targetName(m, k))}::text AS k${i}`).join(', ');
-  if (!set.length) {
-    // every column is part of the key: nothing to set, but report which rows exist
-    return { text: `SELECT ${returning} FROM ${qualify(m.target)} AS t, ${from} WHERE ${where}`, values };
-  }
   const assignments = set.map((a, j) => `${q(targetName(m, a.col))} = ${cast(match.length + j, typeOf(t, m, a.col))}`);
-  return { text: `UPDATE ${qualify(m.target)} AS t SET ${assignments.join(', ')} FROM ${from} WHERE ${where} RETURNING ${returning}`, values };
+  return { text: `UPDATE ${qualify(m.target)} AS t SET ${assignments.join(', ')} FROM ${from} WHERE ${matchKey(m, t)}`, values };
 }
 
 /** DELETE ... USING unnest(...) matching on the key */

@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import type { ApplyResult, BulkStream, ConflictHandling, ConnectionConfig, Row, TableMapping, Transaction, Writer, WriterTarget } from '../types';
 import { tableKey } from '../types';
-import { Coalescer, changesKey, completeFromBefore, definedColumns, keyString, type NetRow } from '../shared/coalesce';
+import { Coalescer, changesKey, completeFromBefore, definedColumns, type NetRow } from '../shared/coalesce';
 import { ConflictFailure } from '../shared/conflict';
 import { DetectingApply } from './apply-detect';
 import { connect, lit, q, qualify, withClient } from './connect';
@@ -18,6 +18,26 @@ import { CHECKPOINT } from './names';
 
 /** rows per statement; each column is one parameter, so this bounds statement size only */
 const ROWS_PER_STMT = 5_000;
+/** changes per flush of the one-way apply: the next run is coalesced while the server applies this one */
+const FLUSH_CHANGES = 5_000;
+/** the first run of a batch is smaller, so the server starts on it sooner */
+const FIRST_FLUSH_CHANGES = 1_000;
+/** flushes sent and not yet confirmed, at most */
+const MAX_IN_FLIGHT = 2;
+/** constraint errors where the exact source order of the run always works */
+const REPLAYABLE = new Set(['23505', '23P01', '23503']);
+
+/** while runs are in flight, the apply loop lets I/O in this often (changes) */
+const YIELD_EVERY = 1_024;
+/** a turn of the event loop: the connection reads an answer and sends the next queued statement */
+const letIoIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** a run of net row changes sent to the server, not yet known to have succeeded */
+interface InFlight {
+  co: Coalescer;
+  /** settles when every statement of the run has answered: the first error, or null */
+  done: Promise<Error | null>;
+}
 
 async function replicaRole(c: pg.Client): Promise<boolean> {
   try {
@@ -36,6 +56,10 @@ class PgWriter implements Writer {
   committed: string | null = null;
   /** source changes applied in the open target transaction, counted when it commits */
   private pending = 0;
+  /** one-way runs sent in order on the connection, oldest first (see flushAsync) */
+  private inFlight: InFlight[] = [];
+  /** the last statement queued by send(): the next goes out when it has answered */
+  private queued: Promise<unknown> = Promise.resolve();
 
   constructor(
     private client: pg.Client,
@@ -150,6 +174,16 @@ class PgWriter implements Writer {
     return this.client.query(s.text, s.values);
   }
 
+  /**
+   * Queues a statement behind the ones queued before it, without waiting: each goes out as
+   * soon as the one before has answered, whatever this process is doing meanwhile.
+   */
+  private send(st: Stmt | string): Promise<pg.QueryResult> {
+    const p = this.queued.then(() => (typeof st === 'string' ? this.client.query(st) : this.run(st)));
+    this.queued = p.catch(() => undefined);
+    return p;
+  }
+
   async apply(txns: Transaction[], opts: { mappings: Map<string, TableMapping>; conflicts: ConflictHandling | null }): Promise<ApplyResult> {
     let rows = 0;
     let bytes = 0;
@@ -162,41 +196,59 @@ class PgWriter implements Writer {
     const detector = handling ? new DetectingApply({ run: (st) => this.run(st), query: (text) => this.client.query(text), table: (m) => this.table(m) }, handling) : null;
     const replayUntil = handling?.replayUntil ? lsnToBig(handling.replayUntil) : null;
     try {
-      const co = new Coalescer(opts.mappings);
+      let co = new Coalescer(opts.mappings);
+      /** ends the current run: sends it (one-way: without waiting); with `wait`, until all answered */
+      const endRun = async (active: DetectingApply | null, wait: boolean) => {
+        if (co.size) {
+          const run = co;
+          co = new Coalescer(opts.mappings);
+          if (active) {
+            await this.drain();
+            await this.flush(run, active);
+          } else {
+            await this.flushAsync(run);
+          }
+        }
+        if (wait) await this.drain();
+      };
       // conflicts are detected except in changes that replay over a newer snapshot
       let detecting = false;
       for (const t of txns) {
         const detect = !!detector && (replayUntil === null || lsnToBig(t.position) > replayUntil);
         if (detect !== detecting) {
-          await this.flush(co, detecting ? detector : null);
+          await endRun(detecting ? detector : null, true);
           detecting = detect;
         }
         const active = detecting ? detector : null;
         bytes += t.bytes;
         for (const c of t.changes) {
-          rows++;
+          // Coalescing is synchronous work: without a turn of the event loop now and then the
+          // server would finish a statement and wait for this loop to end before the next one
+          // (already queued) is sent.
+          if (++rows % YIELD_EVERY === 0 && this.inFlight.length) await letIoIn();
           completeFromBefore(c);
           if (c.op !== 'truncate' && c.op !== 'ddl') {
             const m = opts.mappings.get(tableKey(c.table));
             if (m && !(await this.table(m)).keyUnique) {
               // no unique key: rows cannot be merged by key; apply this change alone, in order
-              await this.flush(co, active);
+              await endRun(active, true);
               await this.applyKeyless(m, c);
               continue;
             }
           }
           if (co.add(c, t)) {
-            if (co.size >= ROWS_PER_STMT * 4) await this.flush(co, active);
+            const limit = active ? ROWS_PER_STMT * 4 : this.inFlight.length ? FLUSH_CHANGES : FIRST_FLUSH_CHANGES;
+            if (co.size >= limit) await endRun(active, false);
             continue;
           }
-          await this.flush(co, active);
+          await endRun(active, true);
           const m = c.op === 'update' ? opts.mappings.get(tableKey(c.table)) : undefined;
           if (active && m && c.op === 'update' && changesKey(c, m.keyColumns)) await active.single(m, c, t);
           else await this.applyBarrier(c, opts.mappings);
         }
         if (!t.partial) last = t;
       }
-      await this.flush(co, detecting ? detector : null);
+      await endRun(detecting ? detector : null, true);
       if (detector?.found.length) await handling?.record(detector.found.splice(0));
       const tail = txns[txns.length - 1];
       this.pending += rows;
@@ -212,6 +264,8 @@ class PgWriter implements Writer {
   }
 
   private async commit(last: Transaction, wrote: boolean): Promise<void> {
+    // every statement of the transaction has answered without error before COMMIT is sent
+    await this.drain();
     const counts = this.counting || !this.useOrigin;
     // One message: origin progress, checkpoint row and COMMIT reach the server together, so a
     // client that dies in between cannot leave progress set on a transaction that never commits.
@@ -253,6 +307,8 @@ class PgWriter implements Writer {
 
   private async rollback(): Promise<void> {
     this.pending = 0;
+    // every statement sent has answered before the ROLLBACK goes out (it is queued after them)
+    await Promise.all(this.inFlight.splice(0).map((f) => f.done));
     if (!this.inTxn) return;
     this.inTxn = false;
     // PostgreSQL 18 trap: a rolled-back transaction that called xact_setup still advances progress
@@ -318,23 +374,81 @@ class PgWriter implements Writer {
     if (!co.size) return;
     if (detector) {
       await detector.flush(co);
-      co.clear();
       return;
     }
+    for (const run of co.runs.values()) await this.table(run.mapping);
     await this.client.query('SAVEPOINT dts_run');
-    try {
-      for (const run of co.runs.values()) await this.applyNet(run.mapping, [...run.rows.values()]);
-      await this.client.query('RELEASE SAVEPOINT dts_run');
-    } catch (e) {
-      // a unique value moving between rows, or (without session_replication_role = replica)
-      // a foreign key between rows of the run: the exact source order always works
-      const code = (e as { code?: string }).code;
-      if (code !== '23505' && code !== '23P01' && code !== '23503') throw e;
+    const e = await this.sendAll(this.netStatements(co));
+    if (e) {
+      if (!REPLAYABLE.has((e as { code?: string }).code ?? '')) throw e;
       await this.client.query('ROLLBACK TO SAVEPOINT dts_run');
       await this.replayInOrder(co);
-      await this.client.query('RELEASE SAVEPOINT dts_run');
     }
-    co.clear();
+    await this.client.query('RELEASE SAVEPOINT dts_run');
+  }
+
+  /**
+   * Sends the statements back to back; settles when every one has answered, with the first
+   * error (the statements after a failed one fail with "current transaction is aborted").
+   */
+  private sendAll(stmts: (Stmt | string)[]): Promise<Error | null> {
+    return Promise.allSettled(stmts.map((st) => this.send(st))).then((results) => {
+      const failed = results.find((r) => r.status === 'rejected');
+      if (!failed) return null;
+      const e: unknown = failed.reason;
+      return e instanceof Error ? e : new Error(String(e));
+    });
+  }
+
+  /**
+   * Sends a one-way run without waiting for it: its statements (between a savepoint and its
+   * release) queue on the connection behind the runs before it, so the server applies one run
+   * while the next is coalesced and built here. Nothing commits before drain() has seen every
+   * run answer.
+   */
+  private async flushAsync(co: Coalescer): Promise<void> {
+    // table descriptions first: the statements are then built and sent in one go
+    for (const run of co.runs.values()) await this.table(run.mapping);
+    if (this.inFlight.length >= MAX_IN_FLIGHT) {
+      const oldest = this.inFlight[0];
+      if ((await oldest.done) !== null) return this.recover(co);
+      this.inFlight.shift();
+    }
+    const done = this.sendAll(['SAVEPOINT dts_run', ...this.netStatements(co), 'RELEASE SAVEPOINT dts_run']);
+    this.inFlight.push({ co, done });
+  }
+
+  /** waits until every run sent has answered; a run that hit a constraint is replayed in order */
+  private async drain(): Promise<void> {
+    while (this.inFlight.length) {
+      const err = await this.inFlight[0].done;
+      if (err) return this.recover(null);
+      this.inFlight.shift();
+    }
+  }
+
+  /**
+   * The oldest run in flight failed, and the runs after it failed with it. Back to its
+   * savepoint (the runs before it were applied), then this run and the rest again, one at a
+   * time: the failed one in exact source order if it hit a constraint.
+   */
+  private async recover(next: Coalescer | null): Promise<void> {
+    const runs = this.inFlight.splice(0);
+    const errors = await Promise.all(runs.map((r) => r.done));
+    const first = errors[0];
+    if (!first) throw new Error('recover() without a failed run');
+    if (!REPLAYABLE.has((first as { code?: string }).code ?? '')) throw first;
+    await this.client.query('ROLLBACK TO SAVEPOINT dts_run');
+    await this.client.query('RELEASE SAVEPOINT dts_run');
+    for (const r of runs) await this.flush(r.co, null);
+    if (next) await this.flush(next, null);
+  }
+
+  /** the statements applying the run's net effect (tables already described) */
+  private netStatements(co: Coalescer): Stmt[] {
+    const out: Stmt[] = [];
+    for (const run of co.runs.values()) out.push(...this.netFor(run.mapping, [...run.rows.values()]));
+    return out;
   }
 
   private async replayInOrder(co: Coalescer): Promise<void> {
@@ -350,16 +464,30 @@ class PgWriter implements Writer {
   }
 
   private async applyNet(m: TableMapping, net: NetRow[]): Promise<void> {
-    const t = await this.table(m);
+    await this.table(m);
+    for (const st of this.netFor(m, net)) await this.run(st);
+  }
+
+  /**
+   * Statements for net row changes of one table with a unique key: deletes, then updates of
+   * partial images (unchanged TOAST values are left out, so the row keeps them), then upserts.
+   * A complete update image is an upsert: a row the destination lacks is inserted (DTS rule).
+   */
+  private netFor(m: TableMapping, net: NetRow[]): Stmt[] {
+    const t = this.tables.get(tableKey(m.target));
+    if (!t) throw new Error(`table ${m.target.schema}.${m.target.name} was not described`);
+    const out: Stmt[] = [];
     net.sort((a, b) => a.seq - b.seq);
     const deletes = net.filter((n) => n.kind === 'delete').map((n) => n.row);
-    for (let i = 0; i < deletes.length; i += ROWS_PER_STMT) await this.run(deleteSql(m, t, deletes.slice(i, i + ROWS_PER_STMT)));
-    for (const kind of ['update', 'upsert'] as const) {
-      // rows carrying the same columns go together (unchanged TOAST values are left out)
+    for (let i = 0; i < deletes.length; i += ROWS_PER_STMT) out.push(deleteSql(m, t, deletes.slice(i, i + ROWS_PER_STMT)));
+    const complete = m.columns.length;
+    for (const partial of [true, false]) {
+      // rows carrying the same columns go together
       const groups = new Map<string, { cols: string[]; rows: Row[] }>();
       for (const n of net) {
-        if (n.kind !== kind) continue;
+        if (n.kind === 'delete') continue;
         const cols = definedColumns(n.row, m);
+        if (partial !== (n.kind === 'update' && cols.length < complete)) continue;
         const sig = cols.join('\u0000');
         const g = groups.get(sig) ?? { cols, rows: [] };
         g.rows.push(n.row);
@@ -368,20 +496,13 @@ class PgWriter implements Writer {
       for (const g of groups.values()) {
         for (let i = 0; i < g.rows.length; i += ROWS_PER_STMT) {
           const part = g.rows.slice(i, i + ROWS_PER_STMT);
-          if (kind === 'upsert') await this.upsert(m, t, part, g.cols);
-          else await this.updateOrInsert(m, t, part, g.cols);
+          if (partial) out.push(updateSql(m, t, part, g.cols));
+          else if (t.keyUnique) out.push(upsertSql(m, t, part, g.cols, 'update'));
+          else out.push(...deleteThenInsert(m, t, part, g.cols));
         }
       }
     }
-  }
-
-  /** UPDATE; a row the target lacks becomes an INSERT when the image is complete (DTS rule) */
-  private async updateOrInsert(m: TableMapping, t: TargetTable, rows: Row[], cols: string[]): Promise<void> {
-    const r = await this.run(updateSql(m, t, rows, cols));
-    if (r.rowCount === rows.length || cols.length !== m.columns.length) return;
-    const found = new Set(r.rows.map((x: Record<string, string>) => keyString(Object.fromEntries(m.keyColumns.map((k, i) => [k, x[`k${i}`]])), m.keyColumns)));
-    const missing = rows.filter((row) => !found.has(keyString(row, m.keyColumns)));
-    if (missing.length) await this.upsert(m, t, missing, cols);
+    return out;
   }
 
   async close(): Promise<void> {
