@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { TrpcProvider } from '../components/trpc-provider';
+import { TrpcProvider } from '../components/data/trpc-provider';
 import './globals.css';
 
 export const metadata = { title: 'Data Transmission Service', description: 'Data synchronization tasks' };

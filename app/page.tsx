@@ -1,5 +1,11 @@
-import { Console } from '../components/console';
+'use client';
+import { TaskListPage } from '../components/tasks/task-list-page';
+import { AppShell } from '../components/shell/app-shell';
 
 export default function HomePage() {
-  return <Console />;
+  return (
+    <AppShell>
+      <TaskListPage />
+    </AppShell>
+  );
 }

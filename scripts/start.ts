@@ -2,12 +2,10 @@
 // process. Without DATABASE_URL, an embedded PostgreSQL under <DTS_DATA_DIR>/pg holds the
 // metadata. `--only web` and `--only replicator` run one half (npm run web / npm run replicator).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -28,46 +26,6 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 const running: Stoppable[] = [];
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
-
-async function startEmbeddedPostgres(): Promise<string> {
-  const { embeddedBinDir, startLocalPostgres } = await import('../server/pg-server');
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
-  // as root the server runs as the postgres user, which must be able to reach <dataDir>/pg
-  chmodSync(config.dataDir, (statSync(config.dataDir).mode & 0o777) | 0o011);
-  const pwFile = path.join(config.dataDir, 'pg-password');
-  if (!existsSync(pwFile)) writeFileSync(pwFile, randomBytes(18).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  const password = readFileSync(pwFile, 'utf8').trim();
-  const alreadyUp = await portOpen(config.embeddedPort);
-  const pgServer = await startLocalPostgres({
-    binDir: await embeddedBinDir(),
-    dataDir: path.join(config.dataDir, 'pg'),
-    port: config.embeddedPort,
-    password,
-  });
-  // another process (npm run web next to npm run replicator) started it: leave it to that one
-  if (!alreadyUp) running.push({ name: 'embedded PostgreSQL', stop: () => pgServer.stop('fast') });
-  const pg = (await import('pg')).default;
-  const c = new pg.Client({ connectionString: pgServer.url('postgres') });
-  await c.connect();
-  try {
-    const r = await c.query(`SELECT 1 FROM pg_database WHERE datname = 'dts'`);
-    if (r.rowCount === 0) await c.query('CREATE DATABASE dts');
-  } finally {
-    await c.end();
-  }
-  console.log(`metadata database: embedded PostgreSQL on 127.0.0.1:${config.embeddedPort}, data in ${path.join(config.dataDir, 'pg')}`);
-  return pgServer.url('dts');
-}
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -95,10 +53,12 @@ function ensureBuild(): void {
 }
 
 async function startWeb(): Promise<void> {
-  ensureBuild();
+  // DTS_DEV=1: Next.js in development mode (recompiles on change), for working on the console
+  const dev = process.env.DTS_DEV === '1';
+  if (!dev) ensureBuild();
   const next = (await import('next')).default;
   const host = process.env.HOST ?? '0.0.0.0';
-  const app = next({ dev: false, dir: root, hostname: host, port: config.port });
+  const app = next({ dev, dir: root, hostname: host, port: config.port });
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => {
@@ -144,10 +104,9 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 try {
-  if (!process.env.DATABASE_URL) process.env.DATABASE_URL = await startEmbeddedPostgres();
-  const { migrate } = await import('../server/migrate');
-  const applied = await migrate(path.join(root, 'prisma', 'migrations'));
-  if (applied.length) console.log(`applied migrations: ${applied.join(', ')}`);
+  const { openMetadataDatabase } = await import('./metadata-db');
+  const meta = await openMetadataDatabase();
+  if (meta.stop) running.push({ name: 'embedded PostgreSQL', stop: meta.stop });
   const { ensureAdmin } = await import('../server/services/bootstrap-admin');
   await ensureAdmin();
   if (runWeb) await startWeb();

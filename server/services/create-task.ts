@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { db } from '../db';
 import { TaskStatus } from '../task-status';
+import { withSavedPassword } from './connections';
 import { endpointData } from './endpoint-config';
 import { getTask } from './get-task';
 import { taskDefinition } from './task-config';
@@ -23,7 +24,8 @@ export function newTaskId(): string {
 }
 
 export async function createTask(definition: unknown): Promise<TaskDetailView> {
-  const def = parseInput(taskDefinition, definition);
+  const parsed = parseInput(taskDefinition, definition);
+  const def = { ...parsed, source: await withSavedPassword(parsed.source, 'source'), destination: await withSavedPassword(parsed.destination, 'destination') };
   const id = newTaskId();
   await db().$transaction(async (tx) => {
     const source = await tx.endpoint.create({ data: endpointData(def.source) });

@@ -5,6 +5,7 @@ import { db } from '../db';
 import { notFound } from '../errors';
 import type { ConnectionConfig } from '../engines/types';
 import { endpointToConnection, inputToConnection, type EndpointSide } from './endpoint-config';
+import { withSavedPassword } from './connections';
 import { endpointInput } from './task-config';
 
 export const endpointRef = z.union([
@@ -14,7 +15,7 @@ export const endpointRef = z.union([
 export type EndpointRef = z.input<typeof endpointRef>;
 
 export async function resolveEndpointRef(ref: z.infer<typeof endpointRef>, connectTimeoutMs: number): Promise<{ side: EndpointSide; config: ConnectionConfig }> {
-  if ('endpoint' in ref) return { side: ref.side, config: inputToConnection(ref.endpoint, connectTimeoutMs) };
+  if ('endpoint' in ref) return { side: ref.side, config: inputToConnection(await withSavedPassword(ref.endpoint, ref.side), connectTimeoutMs) };
   const task = await db().task.findUnique({ where: { id: ref.taskId }, include: { source: true, dest: true } });
   if (!task) throw notFound(`Task ${ref.taskId}`);
   return { side: ref.side, config: endpointToConnection(ref.side === 'source' ? task.source : task.dest, connectTimeoutMs) };

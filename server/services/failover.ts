@@ -182,13 +182,25 @@ async function run(id: string, action: PairAction, body: (r: Readiness, step: (s
   const r = await readiness(id, action);
   if (r.blockers.length) throw precondition(r.blockers.join('; '));
   const steps: ActionStep[] = [];
+  // each step is an event of both tasks as it happens: the console shows the steps live
+  let logged: Promise<unknown> = Promise.resolve();
+  const log = (level: string, message: string) => {
+    logged = logged.then(() => db().taskEvent.createMany({ data: [r.forward.id, r.reverse.id].map((taskId) => ({ taskId, level, message })) })).catch(() => undefined);
+  };
   const step = (s: string, detail: string) => {
     steps.push({ step: s, detail, at: new Date() });
+    log('info', `${action} step: ${s}: ${detail}`);
   };
-  await body(r, step);
-  for (const task of [r.forward.id, r.reverse.id]) {
-    await db().taskEvent.create({ data: { taskId: task, level: 'info', message: `${action}: ${steps.map((s) => s.step).join(' → ')}` } });
+  log('info', `${action} started`);
+  try {
+    await body(r, step);
+  } catch (e) {
+    log('error', `${action} stopped: ${e instanceof Error ? e.message : String(e)}`);
+    await logged;
+    throw e;
   }
+  log('info', `${action}: ${steps.map((s) => s.step).join(' → ')}`);
+  await logged;
   return { readiness: r, steps };
 }
 

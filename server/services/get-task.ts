@@ -14,8 +14,8 @@ export async function getTask(id: string): Promise<TaskDetailView> {
       source: true,
       dest: true,
       tables: { orderBy: [{ sourceSchema: 'asc' }, { sourceTable: 'asc' }] },
-      peer: { select: { id: true, status: true } },
-      peerOf: { select: { id: true, status: true } },
+      peer: { select: { id: true, status: true, desiredState: true } },
+      peerOf: { select: { id: true, status: true, desiredState: true } },
     },
   });
   if (!task) throw notFound(`Task ${id}`);
@@ -26,6 +26,7 @@ export async function getTask(id: string): Promise<TaskDetailView> {
     db().conflict.count({ where: { taskId: id } }),
   ]);
   const forwardOfPair = task.topology === 'TwoWay' && task.direction === 'Forward';
-  const reverseDirection = forwardOfPair ? (task.peer ?? task.peerOf) : null;
+  const pair = task.peer ?? task.peerOf;
+  const reverseDirection = forwardOfPair && pair ? { id: pair.id, status: pair.status } : null;
   return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount });
 }

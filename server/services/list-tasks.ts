@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { db } from '../db';
 import type { MetricSample, Prisma } from '../generated/prisma/client';
-import { toTaskSummaryView, type TaskSummaryView } from './task-view';
+import { progressOf, toTaskSummaryView, type TaskSummaryView } from './task-view';
 
 export const listTasksInput = z.object({
   status: z.string().optional(),
@@ -20,6 +20,15 @@ export async function latestMetrics(taskIds: string[]): Promise<Map<string, Metr
   return new Map(rows.map((r) => [r.taskId, r]));
 }
 
+const PEER = { id: true, status: true, desiredState: true } as const;
+
+async function latestPrecheckStates(taskIds: string[]): Promise<Map<string, string>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<Array<{ taskId: string; state: string }>>`
+    SELECT DISTINCT ON ("taskId") "taskId", state FROM "PrecheckRun" WHERE "taskId" = ANY(${taskIds}) ORDER BY "taskId", id DESC`;
+  return new Map(rows.map((r) => [r.taskId, r.state]));
+}
+
 export async function listTasks(input: ListTasksInput = {}): Promise<{ items: TaskSummaryView[]; nextCursor: string | null }> {
   const q = listTasksInput.parse(input);
   const where: Prisma.TaskWhereInput = {
@@ -28,15 +37,24 @@ export async function listTasks(input: ListTasksInput = {}): Promise<{ items: Ta
   };
   const tasks = await db().task.findMany({
     where,
-    include: { source: true, dest: true },
+    include: { source: true, dest: true, peer: { select: PEER }, peerOf: { select: PEER } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: q.limit + 1,
     ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
   });
   const page = tasks.slice(0, q.limit);
-  const metrics = await latestMetrics(page.map((t) => t.id));
+  const ids = page.map((t) => t.id);
+  const [metrics, prechecks, tables] = await Promise.all([
+    latestMetrics(ids),
+    latestPrecheckStates(ids),
+    db().tableProgress.findMany({ where: { taskId: { in: ids } }, select: { taskId: true, rowsDone: true, rowsEstimated: true, phase: true } }),
+  ]);
+  const tablesOf = new Map<string, typeof tables>();
+  for (const t of tables) tablesOf.set(t.taskId, [...(tablesOf.get(t.taskId) ?? []), t]);
   return {
-    items: page.map((t) => toTaskSummaryView(t, metrics.get(t.id) ?? null)),
+    items: page.map((t) =>
+      toTaskSummaryView(t, { latest: metrics.get(t.id) ?? null, precheckState: prechecks.get(t.id) ?? null, progress: progressOf(tablesOf.get(t.id) ?? []) }),
+    ),
     nextCursor: tasks.length > q.limit ? page[page.length - 1].id : null,
   };
 }

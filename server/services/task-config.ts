@@ -91,8 +91,11 @@ export const endpointInput = z.object({
   port: z.number().int().min(1).max(65535),
   database: z.string().min(1),
   user: z.string().min(1),
+  /** leave empty with connectionId to use the saved connection's password */
   password: z.string(),
   ssl: z.enum(['disable', 'require', 'verify-full']).optional(),
+  /** a saved connection ("Select Existing Connection"): its password fills an empty one */
+  connectionId: z.number().int().optional(),
 });
 
 /**

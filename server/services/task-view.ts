@@ -2,6 +2,7 @@
 // strip anything not listed, such as Endpoint.passwordEnc) and the mappers from Prisma rows.
 import { z } from 'zod';
 import type { Conflict, Endpoint, MetricSample, PrecheckItem, PrecheckRun, TableProgress, Task, TaskEvent } from '../generated/prisma/client';
+import { TASK_ACTIONS, allowedActions } from './task-actions';
 import { objectSelection, taskSettings } from './task-config';
 
 export const endpointView = z.object({
@@ -88,6 +89,12 @@ export const taskSummaryView = z.object({
   updatedAt: z.date(),
   startedAt: z.date().nullable(),
   latest: metricView.nullable(),
+  /** the reverse task, the forward task of a reverse task, or the other direction of a two-way pair */
+  paired: z.object({ id: z.string(), status: z.string() }).nullable(),
+  /** full data synchronization over all tables: rows copied and estimated */
+  progress: z.object({ rowsDone: z.number(), rowsEstimated: z.number(), tables: z.number(), tablesDone: z.number() }).nullable(),
+  /** the actions the task's state allows (the services still decide) */
+  actions: z.array(z.enum(TASK_ACTIONS)),
 });
 
 export const taskDetailView = taskSummaryView.extend({
@@ -193,9 +200,20 @@ export function toPrecheckRunView(run: PrecheckRun & { items: PrecheckItem[] }):
   };
 }
 
+type PeerBrief = { id: string; status: string; desiredState: string };
 export type TaskWithEndpoints = Task & { source: Endpoint; dest: Endpoint };
+/** a task as the list and the detail page read it: with its paired task, from either side of the link */
+export type TaskWithPeer = TaskWithEndpoints & { peer?: PeerBrief | null; peerOf?: PeerBrief | null };
 
-export function toTaskSummaryView(t: TaskWithEndpoints, latest: MetricSample | null): TaskSummaryView {
+export interface SummaryExtras {
+  latest: MetricSample | null;
+  precheckState: string | null;
+  progress: TaskSummaryView['progress'];
+}
+
+export function toTaskSummaryView(t: TaskWithPeer, extra: SummaryExtras): TaskSummaryView {
+  const latest = extra.latest;
+  const paired = t.peer ?? t.peerOf ?? null;
   return {
     id: t.id,
     name: t.name,
@@ -212,11 +230,37 @@ export function toTaskSummaryView(t: TaskWithEndpoints, latest: MetricSample | n
     updatedAt: t.updatedAt,
     startedAt: t.startedAt,
     latest: latest ? toMetricView(latest) : null,
+    paired: paired ? { id: paired.id, status: paired.status } : null,
+    progress: extra.progress,
+    actions: allowedActions({
+      status: t.status,
+      desiredState: t.desiredState,
+      topology: t.topology,
+      direction: t.direction,
+      syncIncremental: t.syncIncremental,
+      startedAt: t.startedAt,
+      precheckState: extra.precheckState,
+      paired,
+    }),
   };
 }
 
+/** initial synchronization progress over a task's tables */
+export function progressOf(tables: Array<Pick<TableProgress, 'rowsDone' | 'rowsEstimated' | 'phase'>>): TaskSummaryView['progress'] {
+  if (tables.length === 0) return null;
+  let rowsDone = 0;
+  let rowsEstimated = 0;
+  let tablesDone = 0;
+  for (const t of tables) {
+    rowsDone += Number(t.rowsDone);
+    rowsEstimated += Math.max(Number(t.rowsEstimated), Number(t.rowsDone));
+    if (t.phase === 'done') tablesDone++;
+  }
+  return { rowsDone, rowsEstimated, tables: tables.length, tablesDone };
+}
+
 export function toTaskDetailView(
-  t: TaskWithEndpoints & { tables: TableProgress[] },
+  t: TaskWithPeer & { tables: TableProgress[] },
   extra: {
     latest: MetricSample | null;
     precheck: (PrecheckRun & { items: PrecheckItem[] }) | null;
@@ -226,7 +270,7 @@ export function toTaskDetailView(
   },
 ): TaskDetailView {
   return {
-    ...toTaskSummaryView(t, extra.latest),
+    ...toTaskSummaryView(t, { latest: extra.latest, precheckState: extra.precheck?.state ?? null, progress: progressOf(t.tables) }),
     objects: objectSelection.parse(t.objects),
     settings: taskSettings.parse(t.settings),
     checkpoint: t.checkpoint,

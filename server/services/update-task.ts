@@ -7,6 +7,7 @@ import { badRequest, precondition } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
 import { TaskStatus } from '../task-status';
 import { checkReverseDirectionChange } from './configure-reverse-direction';
+import { withSavedPassword } from './connections';
 import { endpointData } from './endpoint-config';
 import { getTask } from './get-task';
 import { notifyReplicator } from './notify-replicator';
@@ -59,8 +60,9 @@ export async function updateTask(input: TaskUpdate): Promise<TaskDetailView> {
     }
     const task = await tx.task.findUniqueOrThrow({ where: { id: u.id }, include: { source: true, dest: true } });
     if (task.topology === 'TwoWay' && task.direction === 'Reverse') checkReverseDirectionChange(u);
-    for (const [side, patch, stored] of [['source', u.source, task.source], ['destination', u.destination, task.dest]] as const) {
-      if (!patch) continue;
+    for (const [side, given, stored] of [['source', u.source, task.source], ['destination', u.destination, task.dest]] as const) {
+      if (!given) continue;
+      const patch = given.connectionId !== undefined && !given.password ? await withSavedPassword(given, side) : given;
       const changed: string[] = ADDRESS_FIELDS.filter((f) => patch[f] !== stored[f]);
       // a weaker SSL mode would let someone on the network read the password
       const storedSsl = (stored.options as { ssl?: string } | null)?.ssl;

@@ -1,7 +1,7 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { setCsrfToken, useTRPC } from './trpc-provider';
+import { setCsrfToken, useTRPC } from '../data/trpc-provider';
 
 export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const trpc = useTRPC();

@@ -6,7 +6,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import superjson from 'superjson';
-import type { AppRouter } from '../server/api/root';
+import type { AppRouter } from '../../server/api/root';
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 

@@ -1,0 +1,4 @@
+'use client';
+export function ConnectionsPage() {
+  return <p>connections</p>;
+}

@@ -1,0 +1,4 @@
+'use client';
+export function SettingsPage() {
+  return <p>settings</p>;
+}

@@ -1,0 +1,4 @@
+'use client';
+export function TaskDetailsPage({ id }: { id: string }) {
+  return <p>task {id}</p>;
+}

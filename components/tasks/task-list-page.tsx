@@ -1,0 +1,4 @@
+'use client';
+export function TaskListPage() {
+  return <p>task list</p>;
+}
