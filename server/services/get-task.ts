@@ -3,6 +3,7 @@
 // the conflict count, and for the forward direction of a two-way pair its reverse direction.
 import { db } from '../db';
 import { notFound } from '../errors';
+import { progressModules } from './progress-modules';
 import { toTaskDetailView, type TaskDetailView } from './task-view';
 
 export const RECENT_EVENTS = 20;
@@ -28,5 +29,12 @@ export async function getTask(id: string): Promise<TaskDetailView> {
   const forwardOfPair = task.topology === 'TwoWay' && task.direction === 'Forward';
   const pair = task.peer ?? task.peerOf;
   const reverseDirection = forwardOfPair && pair ? { id: pair.id, status: pair.status } : null;
-  return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount });
+  const modules = progressModules({
+    status: task.status,
+    stage: task.stage,
+    syncTypes: { schema: task.syncSchema, full: task.syncFull, incremental: task.syncIncremental },
+    tables: task.tables,
+    latest,
+  });
+  return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount, modules });
 }

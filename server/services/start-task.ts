@@ -1,5 +1,6 @@
 // Start Task: a new task needs its latest precheck passed at 100% (every item passed, or a
 // warning ignored); a Paused, Failed or Retrying task resumes without a new precheck.
+import { db } from '../db';
 import { conflict, precondition } from '../errors';
 import { TaskStatus } from '../task-status';
 import { checkNotGone, setDesiredState, type DesiredStateResult } from './set-desired-state';
@@ -10,7 +11,7 @@ import { precheckStats } from './task-view';
 const RESUMABLE: string[] = [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.Retrying];
 
 export async function startTask(id: string): Promise<DesiredStateResult> {
-  return setDesiredState(id, 'Running', async (t, tx) => {
+  const result = await setDesiredState(id, 'Running', async (t, tx) => {
     checkNotGone(t, 'started');
     if (t.desiredState === 'Ended') throw precondition(`Task ${id} has been ended; an ended task cannot be started`);
     await checkPeerNotRunning(id, tx);
@@ -20,6 +21,9 @@ export async function startTask(id: string): Promise<DesiredStateResult> {
     const refusal = await precheckRefusal(tx, id);
     if (refusal) throw precondition(refusal);
   });
+  // Started At: the first time the operator started the task (End needs a started task)
+  await db().task.updateMany({ where: { id, startedAt: null }, data: { startedAt: new Date() } });
+  return result;
 }
 
 /**

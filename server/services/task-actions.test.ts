@@ -37,6 +37,9 @@ describe('allowedActions', () => {
     assert.deepEqual(allowedActions(reverse), ['configure', 'precheck', 'startReverse', 'release', 'failover', 'switchover', 'switchBack']);
     const forward = { ...base, status: 'Running', desiredState: 'Running', startedAt: new Date(), paired: { ...paired, id: 'dtsrev', status: 'Not Started', desiredState: 'Stopped' } };
     assert.deepEqual(allowedActions(forward), ['pause', 'end', 'release', 'failover', 'switchover', 'switchBack']);
+    const collecting = { ...reverse, status: 'Performing Initial Synchronization' };
+    assert.ok(allowedActions(collecting).includes('startReverse'), 'a reverse task collecting changes after its precheck can be started');
+    assert.ok(!allowedActions({ ...collecting, desiredState: 'Running' }).includes('startReverse'));
   });
 
   it('a paused or failed task starts again; an ended task only releases', () => {

@@ -46,7 +46,8 @@ export function allowedActions(t: ActionFacts): TaskAction[] {
     !gone &&
     t.status !== TaskStatus.Finished &&
     ((RESUMABLE.includes(t.status) && (t.status !== TaskStatus.Retrying || t.desiredState !== 'Running')) ||
-      (t.status === TaskStatus.NotStarted && t.desiredState !== 'Running' && t.precheckState === 'passed'));
+      // a new task after a passed precheck; a reverse task that collects changes until it is started (seed 000)
+      ((t.status === TaskStatus.NotStarted || t.status === TaskStatus.InitialSync) && t.desiredState !== 'Running' && t.precheckState === 'passed'));
   if (startable) out.push(t.topology === 'Reverse' ? 'startReverse' : 'start');
   if (t.desiredState === 'Running' && PAUSABLE.includes(t.status)) out.push('pause');
   if (t.topology === 'OneWay' && !t.paired && t.syncIncremental && t.status === TaskStatus.Running) out.push('createReverse');

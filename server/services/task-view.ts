@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Conflict, Endpoint, MetricSample, PrecheckItem, PrecheckRun, TableProgress, Task, TaskEvent } from '../generated/prisma/client';
 import { TASK_ACTIONS, allowedActions } from './task-actions';
 import { objectSelection, taskSettings } from './task-config';
+import { progressModuleView } from './progress-modules';
 
 export const endpointView = z.object({
   id: z.number(),
@@ -111,6 +112,8 @@ export const taskDetailView = taskSummaryView.extend({
   tables: z.array(tableProgressView),
   precheck: precheckRunView.nullable(),
   events: z.array(eventView),
+  /** the Progress section: Schema Synchronization, Full Data Synchronization, Incremental Data Collection, Incremental Write */
+  modules: z.array(progressModuleView),
 });
 
 export const conflictView = z.object({
@@ -267,6 +270,7 @@ export function toTaskDetailView(
     events: TaskEvent[];
     reverseDirection: TaskDetailView['reverseDirection'];
     conflictCount: number;
+    modules: TaskDetailView['modules'];
   },
 ): TaskDetailView {
   return {
@@ -282,6 +286,7 @@ export function toTaskDetailView(
     tables: t.tables.map(toTableProgressView),
     precheck: extra.precheck ? toPrecheckRunView(extra.precheck) : null,
     events: extra.events.map(toEventView),
+    modules: extra.modules,
   };
 }
 
