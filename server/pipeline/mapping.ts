@@ -14,6 +14,7 @@ import { badRequest } from '../errors';
 import type { Catalog, CatalogTable, DmlOp, TableMapping } from '../engines/types';
 import { tableKey } from '../engines/types';
 import type { ObjectSelection } from '../services/task-config';
+import { applyCapitalization, destinationName, ruleRegExp, type NamingRule } from './naming';
 
 export type Capitalization = ObjectSelection['capitalization'];
 type RenameRule = ObjectSelection['renameRules'][number];
@@ -21,22 +22,12 @@ type Level = RenameRule['level'];
 
 const ALL_OPS: DmlOp[] = ['insert', 'update', 'delete'];
 
-export function applyCapitalization(name: string, mode: Capitalization): string {
-  if (mode === 'lower') return name.toLowerCase();
-  if (mode === 'upper') return name.toUpperCase();
-  return name;
-}
+export { applyCapitalization };
 
-interface CompiledRule {
-  level: Level;
-  re: RegExp;
-  replace: string;
-}
-
-function compileRules(rules: RenameRule[]): CompiledRule[] {
+function compileRules(rules: RenameRule[]): NamingRule[] {
   return rules.map((r, i) => {
     try {
-      return { level: r.level, re: new RegExp(`^(?:${r.match})$`), replace: r.replace };
+      return { level: r.level, re: ruleRegExp(r.match), replace: r.replace };
     } catch (e) {
       throw badRequest(
         `Batch Edit rule ${i + 1} (${r.level}): "${r.match}" is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}. Correct the pattern.`,
@@ -53,11 +44,9 @@ export function resolveMappings(catalog: Catalog, selection: SelectionInput): Ta
   const rules = compileRules(selection.renameRules ?? []);
   const cap: Capitalization = selection.capitalization ?? 'default';
   const nameFor = (level: Level, source: string, typed: string | undefined): string => {
-    if (typed) return typed;
-    const rule = rules.find((r) => r.level === level && r.re.test(source));
-    const renamed = rule ? source.replace(rule.re, rule.replace) : source;
-    if (!renamed) throw badRequest(`Batch Edit renames the ${level} "${source}" to an empty name. Change the rule.`, 'objects.renameRules');
-    return applyCapitalization(renamed, cap);
+    const name = destinationName(rules, level, source, typed, cap);
+    if (!name) throw badRequest(`Batch Edit renames the ${level} "${source}" to an empty name. Change the rule.`, 'objects.renameRules');
+    return name;
   };
 
   const tablesBySchema = new Map<string, CatalogTable[]>();
