@@ -10,7 +10,7 @@ export interface MenuItem {
   danger?: boolean;
 }
 
-export function Menu({ label, items, align = 'right' }: { label: ReactNode; items: MenuItem[]; align?: 'left' | 'right' }) {
+export function Menu({ label, items, align = 'right', ariaLabel }: { label: ReactNode; items: MenuItem[]; align?: 'left' | 'right'; ariaLabel?: string }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -37,7 +37,7 @@ export function Menu({ label, items, align = 'right' }: { label: ReactNode; item
   if (items.length === 0) return null;
   return (
     <div ref={ref} className="relative inline-block" onKeyDown={onKey}>
-      <button type="button" aria-haspopup="menu" aria-expanded={open} className="text-sm text-[#0070cc] hover:text-[#ff6a00]" onClick={() => setOpen((o) => !o)}>
+      <button type="button" aria-haspopup="menu" aria-expanded={open} aria-label={ariaLabel} className="text-sm text-[#0070cc] hover:text-[#ff6a00]" onClick={() => setOpen((o) => !o)}>
         {label}
       </button>
       {open && (

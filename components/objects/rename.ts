@@ -1,0 +1,74 @@
+// Names in the destination, as the server resolves them (server/pipeline/mapping.ts): a name
+// typed for the object is used as it is; otherwise the first Batch Edit rule of the object's
+// level whose pattern matches the whole source name renames it; then "Capitalization of Object
+// Names in Destination Instance" applies to names that were not typed.
+import { tableKey, qualified, selectableTables, type CatalogIndex, type ObjectSelection, type RenameRule } from './catalog-index';
+import type { SelState } from './selection';
+import { destinationName, ruleRegExp, type NamingRule } from '../../server/pipeline/naming';
+
+export type Level = RenameRule['level'];
+export const LEVELS: Level[] = ['schema', 'table', 'column'];
+type Capitalization = ObjectSelection['capitalization'];
+
+export interface CompiledRules {
+  rules: NamingRule[];
+  /** per rule, in the order given: why its pattern is not a valid regular expression */
+  errors: Array<string | null>;
+}
+
+export function compileRules(rules: RenameRule[]): CompiledRules {
+  const out: CompiledRules = { rules: [], errors: [] };
+  for (const r of rules) {
+    try {
+      if (r.match === '') throw new Error('enter a pattern');
+      out.rules.push({ level: r.level, re: ruleRegExp(r.match), replace: r.replace });
+      out.errors.push(null);
+    } catch (e) {
+      out.errors.push(`"${r.match}" is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return out;
+}
+
+/** the server's naming (server/pipeline/naming.ts), so the preview shows what the task will create */
+export function destName(compiled: CompiledRules, level: Level, source: string, typed: string | undefined, cap: Capitalization): string {
+  return destinationName(compiled.rules, level, source, typed, cap ?? 'default');
+}
+
+export interface PreviewRow {
+  level: Level;
+  /** qualified source name */
+  source: string;
+  target: string;
+}
+
+export interface Preview {
+  rows: PreviewRow[];
+  /** how many names change in all (rows holds the first `limit`) */
+  changed: number;
+  errors: Array<string | null>;
+}
+
+/** what Batch Edit rules would do to the selected objects: the names that change */
+export function previewRenames(state: SelState, index: CatalogIndex, rules: RenameRule[], cap: Capitalization, limit = 200): Preview {
+  const compiled = compileRules(rules);
+  const rows: PreviewRow[] = [];
+  let changed = 0;
+  const add = (level: Level, source: string, name: string, target: string) => {
+    if (target === name) return;
+    changed++;
+    if (rows.length < limit) rows.push({ level, source, target });
+  };
+  const columnRules = compiled.rules.some((r) => r.level === 'column') || cap === 'lower' || cap === 'upper';
+  for (const s of state.schemas.values()) {
+    add('schema', s.name, s.name, destName(compiled, 'schema', s.name, s.targetName, cap));
+    const tables = s.tables ? [...s.tables.values()] : selectableTables(index, s.name).map((t) => ({ name: t.name, targetName: undefined, columns: null }));
+    for (const t of tables) {
+      add('table', qualified(s.name, t.name), t.name, destName(compiled, 'table', t.name, t.targetName, cap));
+      if (!columnRules) continue;
+      const cols = t.columns ? [...t.columns.values()] : (index.tables.get(tableKey(s.name, t.name))?.columns ?? []).map((c) => ({ name: c.name, targetName: undefined }));
+      for (const c of cols) add('column', qualified(s.name, t.name, c.name), c.name, destName(compiled, 'column', c.name, c.targetName, cap));
+    }
+  }
+  return { rows, changed, errors: compiled.errors };
+}

@@ -1,0 +1,36 @@
+'use client';
+// The two row images of a conflict side by side: column, source value, destination value; a
+// value that differs is highlighted.
+type Image = Record<string, unknown> | null;
+
+const show = (v: unknown): string => (v === undefined ? '' : v === null ? 'NULL' : typeof v === 'string' ? v : JSON.stringify(v));
+
+export function RowImages({ source, target }: { source: Image; target: Image }) {
+  const columns = [...new Set([...Object.keys(source ?? {}), ...Object.keys(target ?? {})])];
+  if (columns.length === 0) return <p className="px-3 py-2 text-xs text-gray-500">No row images were recorded.</p>;
+  return (
+    <table className="w-full table-fixed text-xs" data-testid="conflict-row-images">
+      <thead className="bg-gray-100 text-left text-gray-600">
+        <tr>
+          <th className="w-1/5 px-3 py-1.5 font-medium">Column</th>
+          <th className="px-3 py-1.5 font-medium">Source image</th>
+          <th className="px-3 py-1.5 font-medium">Destination image {target === null && <span className="font-normal text-gray-500">(no row)</span>}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {columns.map((col) => {
+          const s = source ? show(source[col]) : '';
+          const t = target ? show(target[col]) : '';
+          const differs = source !== null && target !== null && s !== t;
+          return (
+            <tr key={col} data-differs={differs || undefined} className="border-t border-gray-100">
+              <td className="truncate px-3 py-1 font-mono text-gray-700">{col}</td>
+              <td className={`px-3 py-1 font-mono break-all ${differs ? 'bg-orange-50 font-semibold text-orange-800' : ''}`}>{source ? s : <span className="text-gray-400">-</span>}</td>
+              <td className={`px-3 py-1 font-mono break-all ${differs ? 'bg-orange-50 font-semibold text-orange-800' : ''}`}>{target ? t : <span className="text-gray-400">-</span>}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
