@@ -101,10 +101,26 @@ export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Rep
   async function release(taskId: string): Promise<void> {
     const ctx = await loadTaskContext(taskId);
     const dropped: string[] = [];
-    if (ctx.sourceEngine.stream) dropped.push(...(await ctx.sourceEngine.stream.cleanup(ctx.source, { taskId })));
-    dropped.push(...(await ctx.targetEngine.writer.cleanup(ctx.target, { taskId, originName: originFor(taskId) })));
+    try {
+      if (ctx.sourceEngine.stream) dropped.push(...(await ctx.sourceEngine.stream.cleanup(ctx.source, { taskId })));
+      dropped.push(...(await ctx.targetEngine.writer.cleanup(ctx.target, { taskId, originName: originFor(taskId) })));
+    } catch (e) {
+      // a task that never ran created nothing on the databases: release it even when they
+      // cannot be reached (a wrong host typed in), instead of retrying for ever
+      if (!(await neverRan(taskId))) throw e;
+      log(`released ${taskId} without cleanup: it never ran, and the databases cannot be reached (${(e as Error).message})`);
+    }
     log(`released ${taskId}: dropped ${dropped.join(', ') || 'nothing'}`);
     await db().task.delete({ where: { id: taskId } });
+  }
+
+  /** never started, nothing copied, no position: no slot, publication, heartbeat or checkpoint exists */
+  async function neverRan(taskId: string): Promise<boolean> {
+    const t = await db().task.findUnique({ where: { id: taskId }, select: { status: true, topology: true, stage: true, checkpoint: true, startedAt: true, _count: { select: { tables: true } } } });
+    if (!t) return false;
+    const notStarted = t.status === TaskStatus.NotStarted || t.status === TaskStatus.PrecheckFailed;
+    // a reverse task's precheck creates its capture on the source: it must be cleaned up
+    return notStarted && t.topology !== 'Reverse' && t.stage === 'schema' && t.checkpoint === null && t.startedAt === null && t._count.tables === 0;
   }
 
   async function reconcile(): Promise<void> {
