@@ -7,9 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { config } from '../server/config';
-import { openMetadataDatabase } from './metadata-db';
+import { ensureDatabase, openMetadataDatabase, withClient } from './metadata-db';
 
 const SOURCE_PORT = Number(process.env.DTS_DEMO_SOURCE_PORT ?? 54340);
 const DEST_PORT = Number(process.env.DTS_DEMO_DEST_PORT ?? 54341);
@@ -61,23 +60,6 @@ INSERT INTO order_items (order_id, line_no, product_id, quantity, price)
   WHERE l <= 1 + o.id % 3;
 UPDATE orders o SET total = s.total FROM (SELECT order_id, sum(quantity * price) total FROM order_items GROUP BY order_id) s WHERE s.order_id = o.id;
 `;
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-async function ensureDatabase(server: { url(db?: string): string }, name: string): Promise<void> {
-  await withClient(server.url('postgres'), async (c) => {
-    const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (r.rowCount === 0) await c.query(`CREATE DATABASE ${name}`);
-  });
-}
 
 async function main(): Promise<void> {
   const meta = await openMetadataDatabase();

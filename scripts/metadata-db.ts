@@ -3,25 +3,34 @@
 // the migrations applied. Sets process.env.DATABASE_URL for the Prisma client.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { config } from '../server/config';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
+/** runs `fn` on a connection to `url`, closed afterwards */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** creates the database on a local server unless it exists (`name` is a plain identifier) */
+export async function ensureDatabase(server: { url(db?: string): string }, name: string): Promise<void> {
+  await withClient(server.url('postgres'), async (c) => {
+    const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (r.rowCount === 0) await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
   });
 }
 
 async function startEmbeddedPostgres(): Promise<{ url: string; stop?: () => Promise<void> }> {
-  const { embeddedBinDir, startLocalPostgres } = await import('../server/pg-server');
+  const { embeddedBinDir, portOpen, startLocalPostgres } = await import('../server/pg-server');
   mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
   // as root the server runs as the postgres user, which must be able to reach <dataDir>/pg
   chmodSync(config.dataDir, (statSync(config.dataDir).mode & 0o777) | 0o011);
@@ -35,15 +44,7 @@ async function startEmbeddedPostgres(): Promise<{ url: string; stop?: () => Prom
     port: config.embeddedPort,
     password,
   });
-  const pg = (await import('pg')).default;
-  const c = new pg.Client({ connectionString: pgServer.url('postgres') });
-  await c.connect();
-  try {
-    const r = await c.query(`SELECT 1 FROM pg_database WHERE datname = 'dts'`);
-    if (r.rowCount === 0) await c.query('CREATE DATABASE dts');
-  } finally {
-    await c.end();
-  }
+  await ensureDatabase(pgServer, 'dts');
   console.log(`metadata database: embedded PostgreSQL on 127.0.0.1:${config.embeddedPort}, data in ${path.join(config.dataDir, 'pg')}`);
   // another process (npm run web next to npm run replicator) started it: leave it to that one
   return { url: pgServer.url('dts'), stop: alreadyUp ? undefined : () => pgServer.stop('fast') };

@@ -42,7 +42,7 @@ function chownTree(dir: string, ids: { uid: number; gid: number }): void {
   spawnSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dir]);
 }
 
-async function portOpen(port: number): Promise<boolean> {
+export async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port }, () => {
       s.destroy();

@@ -1,6 +1,6 @@
 'use client';
-// Data hooks of the Configure Task wizard and the precheck view: saved connections, Test
-// Connectivity, the source's object list, WHERE filter checks, saving the task (create,
+// Data hooks of the Configure Task wizard and the precheck view (saved connections come from
+// settings.ts): Test Connectivity, the source's object list, WHERE filter checks, saving the task (create,
 // configure, reverse direction), and the precheck (run, poll, ignore warnings, start).
 import { useCallback } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -25,11 +25,6 @@ export function toServerError(e: unknown): ServerError {
     return { message: e.message, field: typeof data?.field === 'string' ? data.field : null };
   }
   return { message: e instanceof Error ? e.message : String(e), field: null };
-}
-
-export function useConnections() {
-  const trpc = useTRPC();
-  return useQuery(trpc.endpoints.connections.queryOptions());
 }
 
 export function useTestConnectivity() {

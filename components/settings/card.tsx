@@ -1,19 +1,13 @@
 'use client';
-// A white card with a title bar and its actions, for the Settings and Connections pages.
+// The cards of the Settings and Database Connections pages, and their table cells.
 import type { ReactNode } from 'react';
+import { Panel } from '../ui/panel';
 
 export function Card({ id, title, extra, children, description }: { id: string; title: string; extra?: ReactNode; children: ReactNode; description?: ReactNode }) {
   return (
-    <section aria-labelledby={`${id}-title`} data-testid={id} className="rounded-sm border border-gray-200 bg-white">
-      <header className="flex min-h-11 flex-wrap items-center justify-between gap-2 border-b border-gray-200 px-4 py-2">
-        <h2 id={`${id}-title`} className="text-sm font-semibold text-gray-900">
-          {title}
-        </h2>
-        {extra && <div className="flex items-center gap-2">{extra}</div>}
-      </header>
-      {description && <div className="border-b border-gray-100 bg-gray-50/60 px-4 py-2 text-xs text-gray-600">{description}</div>}
-      <div>{children}</div>
-    </section>
+    <Panel id={id} testId={id} title={title} extra={extra} description={description} padded={false}>
+      {children}
+    </Panel>
   );
 }
 

@@ -6,7 +6,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Field, TextInput } from '../ui/field';
 import { ErrorMessage } from '../ui/states';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../ui/copy-button';
 
 export function CreateTokenDialog({ onClose }: { onClose: () => void }) {
   const { create } = useTokenActions();

@@ -23,4 +23,4 @@ export function syncTypesLabel(t: TaskDetail['syncTypes']): string {
   return names.length ? names.join(', ') : '-';
 }
 
-export const endpointAddress = (e: TaskDetail['source']) => `${e.host}:${e.port}/${e.database}`;
+export { endpointAddress } from '../ui/format';

@@ -1,18 +1,13 @@
 'use client';
-// A white card with a title bar: the sections of the task details page.
+// The sections of the task details page (anchored for its section navigation), and label/value grids.
 import type { ReactNode } from 'react';
+import { Panel } from '../ui/panel';
 
 export function Section({ id, title, extra, children, testId }: { id: string; title: string; extra?: ReactNode; children: ReactNode; testId?: string }) {
   return (
-    <section id={id} aria-labelledby={`${id}-title`} data-testid={testId} className="scroll-mt-4 rounded-sm border border-gray-200 bg-white">
-      <header className="flex min-h-11 flex-wrap items-center justify-between gap-2 border-b border-gray-200 px-4 py-2">
-        <h2 id={`${id}-title`} className="text-sm font-semibold text-gray-900">
-          {title}
-        </h2>
-        {extra && <div className="flex items-center gap-3 text-sm">{extra}</div>}
-      </header>
-      <div className="p-4">{children}</div>
-    </section>
+    <Panel id={id} anchor title={title} extra={extra} testId={testId}>
+      {children}
+    </Panel>
   );
 }
 

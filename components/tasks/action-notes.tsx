@@ -3,6 +3,7 @@
 // Pause Task, Start Reverse Task), one function per action.
 import type { ReactNode } from 'react';
 import type { TaskSummary } from '../data/tasks';
+import { endpointAddress } from '../ui/format';
 
 export type ConfirmKind = 'start' | 'pause' | 'startReverse' | 'createReverse' | 'end' | 'release';
 
@@ -12,7 +13,6 @@ export interface NoteText {
   body: ReactNode;
 }
 
-const where = (e: TaskSummary['source']) => `${e.host}:${e.port}/${e.database}`;
 const Id = ({ children }: { children: string }) => <span className="font-mono font-medium">{children}</span>;
 
 export function noteFor(kind: ConfirmKind, t: TaskSummary): NoteText {
@@ -49,7 +49,7 @@ export function noteFor(kind: ConfirmKind, t: TaskSummary): NoteText {
         body: (
           <>
             <p>
-              Create a reverse task for <Id>{t.id}</Id>? It synchronizes data from {where(t.destination)} back to {where(t.source)}.
+              Create a reverse task for <Id>{t.id}</Id>? It synchronizes data from {endpointAddress(t.destination)} back to {endpointAddress(t.source)}.
             </p>
             <ul className="list-disc space-y-1 pl-5 text-gray-600">
               <li>Only incremental data is synchronized by the reverse task (no schema or full data synchronization).</li>
@@ -72,7 +72,7 @@ export function noteFor(kind: ConfirmKind, t: TaskSummary): NoteText {
             <p className="text-gray-600">
               You must pause the forward synchronization instance{t.paired ? <> (<Id>{t.paired.id}</Id>, {t.paired.status})</> : null} before starting the reverse instance. Otherwise, this may cause data inconsistency or the instance fails to run.
             </p>
-            <p className="text-gray-600">After the reverse instance is started, the original synchronization instance cannot be directly started. Switch your services to {where(t.source)} before you start it.</p>
+            <p className="text-gray-600">After the reverse instance is started, the original synchronization instance cannot be directly started. Switch your services to {endpointAddress(t.source)} before you start it.</p>
           </>
         ),
       };

@@ -1,18 +1,9 @@
 // Display helpers for the task list: the statuses the Status filter offers (the DTS wording of
 // server/task-status.ts) and the words for topologies and pending state changes.
+import { TaskStatus } from '../../server/task-status';
 import type { TaskSummary } from '../data/tasks';
 
-export const TASK_STATUSES = [
-  'Not Started',
-  'Prechecking',
-  'Precheck Failed',
-  'Performing Initial Synchronization',
-  'Running',
-  'Paused',
-  'Retrying',
-  'Failed',
-  'Finished',
-] as const;
+export const TASK_STATUSES: readonly string[] = Object.values(TaskStatus);
 
 /** statuses whose reason is shown in red under the badge (other reasons are shown in gray) */
 export const REASON_SHOWN: readonly string[] = ['Failed', 'Retrying', 'Precheck Failed'];

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { TaskSummary } from '../data/tasks';
 import { EngineIcon } from '../ui/engine-icon';
-import { formatTime, percent } from '../ui/format';
+import { endpointAddress, formatTime, percent } from '../ui/format';
 import { ProgressBar } from '../ui/progress';
 import { StatusBadge } from '../ui/status-badge';
 import { REASON_SHOWN, TOPOLOGY_LABEL, pairedLabel, pendingChange } from './statuses';
@@ -49,7 +49,7 @@ export function StatusCell({ task }: { task: TaskSummary }) {
 
 function EndpointLine({ e, arrow }: { e: TaskSummary['source']; arrow?: boolean }) {
   return (
-    <div className="flex min-w-0 items-start gap-1" title={`${e.host}:${e.port}/${e.database}`}>
+    <div className="flex min-w-0 items-start gap-1" title={endpointAddress(e)}>
       <span aria-hidden className={`w-3 shrink-0 text-gray-400 ${arrow ? '' : 'invisible'}`}>
         →
       </span>

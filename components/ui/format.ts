@@ -38,3 +38,6 @@ export function percent(done: number, total: number): number {
   if (total <= 0) return done > 0 ? 100 : 0;
   return Math.min(100, Math.floor((done * 100) / total));
 }
+
+/** "host:port/database", how the console names an endpoint */
+export const endpointAddress = (e: { host: string; port: number; database: string }) => `${e.host}:${e.port}/${e.database}`;

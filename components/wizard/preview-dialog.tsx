@@ -1,20 +1,11 @@
 'use client';
 // "Preview API parameters": the tasks.create payload the CLI would send, passwords hidden.
-import { useState } from 'react';
 import { Button } from '../ui/button';
+import { CopyButton } from '../ui/copy-button';
 import { Dialog } from '../ui/dialog';
 
 export function PreviewDialog({ payload, onClose }: { payload: unknown; onClose: () => void }) {
   const json = JSON.stringify(payload, null, 2);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(json);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  };
   return (
     <Dialog
       title="API Parameters"
@@ -22,10 +13,7 @@ export function PreviewDialog({ payload, onClose }: { payload: unknown; onClose:
       width="max-w-2xl"
       footer={
         <>
-          {copied && <span className="mr-auto self-center text-xs text-gray-500">{copied === 'yes' ? 'Copied' : 'Copy failed: select the text and copy it'}</span>}
-          <Button variant="primary" onClick={() => void copy()}>
-            Copy
-          </Button>
+          <CopyButton text={json} variant="primary" />
           <Button onClick={onClose}>Close</Button>
         </>
       }

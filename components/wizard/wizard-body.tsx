@@ -2,7 +2,8 @@
 // The wizard's steps and state: the form, the current step, the task once saved, and the
 // server's error (with the field it names, shown at that field and on its step).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useCatalog, useConnections, useValidateFilter, type ServerError } from '../data/wizard';
+import { useConnections } from '../data/settings';
+import { useCatalog, useValidateFilter, type ServerError } from '../data/wizard';
 import type { TaskDetail } from '../data/tasks';
 import { PrecheckPanel } from '../precheck/precheck-panel';
 import { Button } from '../ui/button';

@@ -9,27 +9,18 @@ import { badRequest, notFound } from '../errors';
 import type { Connection } from '../generated/prisma/client';
 import { endpointData } from './endpoint-config';
 import { endpointInput, type EndpointInput } from './task-config';
+import { endpointView, sslOf } from './task-view';
 import { parseInput } from './validate';
 
 export const connectionInput = endpointInput.omit({ connectionId: true }).extend({ name: z.string().min(1).max(100) });
 export type ConnectionInput = z.input<typeof connectionInput>;
 
-export const connectionView = z.object({
-  id: z.number(),
-  name: z.string(),
-  engine: z.enum(['postgres', 'mysql', 'mongodb', 'sqlserver']),
-  host: z.string(),
-  port: z.number(),
-  database: z.string(),
-  user: z.string(),
-  ssl: z.enum(['disable', 'require', 'verify-full']).nullable(),
-  createdAt: z.date(),
-});
+/** a saved connection as listed: the endpoint view without the password flag, with its name */
+export const connectionView = endpointView.omit({ hasPassword: true }).extend({ name: z.string(), createdAt: z.date() });
 export type ConnectionView = z.infer<typeof connectionView>;
 
 function toView(c: Connection): ConnectionView {
-  const ssl = (c.options as { ssl?: ConnectionView['ssl'] } | null)?.ssl ?? null;
-  return { id: c.id, name: c.name, engine: c.engine, host: c.host, port: c.port, database: c.database, user: c.user, ssl, createdAt: c.createdAt };
+  return { id: c.id, name: c.name, engine: c.engine, host: c.host, port: c.port, database: c.database, user: c.user, ssl: sslOf(c.options), createdAt: c.createdAt };
 }
 
 /** registers a connection, or replaces the one of the same name */
@@ -65,7 +56,7 @@ export async function withSavedPassword<E extends Pick<EndpointInput, 'connectio
   const c = await db().connection.findUnique({ where: { id: e.connectionId } });
   if (!c) throw badRequest(`The saved connection ${e.connectionId} of the ${side} was not found; choose another connection or enter the password`, `${side}.connectionId`);
   const differs: string[] = MUST_MATCH.filter((f) => e[f] !== c[f]);
-  if ((e.ssl ?? null) !== ((c.options as { ssl?: string } | null)?.ssl ?? null)) differs.push('ssl');
+  if ((e.ssl ?? null) !== sslOf(c.options)) differs.push('ssl');
   if (differs.length) {
     throw badRequest(
       `The ${side} differs from the saved connection "${c.name}" (${differs.join(', ')}); its password is used only for ${c.user}@${c.host}:${c.port}. Enter the password of the ${side} database account.`,

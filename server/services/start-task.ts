@@ -1,6 +1,5 @@
 // Start Task: a new task needs its latest precheck passed at 100% (every item passed, or a
 // warning ignored); a Paused, Failed or Retrying task resumes without a new precheck.
-import { db } from '../db';
 import { conflict, precondition } from '../errors';
 import { TaskStatus } from '../task-status';
 import { checkNotGone, setDesiredState, type DesiredStateResult } from './set-desired-state';
@@ -11,8 +10,11 @@ import { precheckStats } from './task-view';
 const RESUMABLE: string[] = [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.Retrying];
 
 export async function startTask(id: string): Promise<DesiredStateResult> {
-  const result = await setDesiredState(id, 'Running', async (t, tx) => {
+  return setDesiredState(id, 'Running', async (t, tx) => {
     checkNotGone(t, 'started');
+    // Started At: the first time the task is started (End needs a started task); a refusal
+    // below rolls it back with the rest of the transaction
+    await tx.task.updateMany({ where: { id, startedAt: null }, data: { startedAt: new Date() } });
     if (t.desiredState === 'Ended') throw precondition(`Task ${id} has been ended; an ended task cannot be started`);
     await checkPeerNotRunning(id, tx);
     if (resumesWithoutPrecheck(t.status)) return;
@@ -21,9 +23,6 @@ export async function startTask(id: string): Promise<DesiredStateResult> {
     const refusal = await precheckRefusal(tx, id);
     if (refusal) throw precondition(refusal);
   });
-  // Started At: the first time the operator started the task (End needs a started task)
-  await db().task.updateMany({ where: { id, startedAt: null }, data: { startedAt: new Date() } });
-  return result;
 }
 
 /**

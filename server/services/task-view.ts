@@ -146,7 +146,7 @@ export type TaskDetailView = z.infer<typeof taskDetailView>;
 export type EventView = z.infer<typeof eventView>;
 export type ConflictView = z.infer<typeof conflictView>;
 
-const sslOf = (options: unknown): EndpointView['ssl'] => {
+export const sslOf = (options: unknown): EndpointView['ssl'] => {
   const ssl = options && typeof options === 'object' ? (options as { ssl?: unknown }).ssl : undefined;
   return ssl === 'disable' || ssl === 'require' || ssl === 'verify-full' ? ssl : null;
 };

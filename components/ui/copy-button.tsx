@@ -1,9 +1,9 @@
 'use client';
 import { useState } from 'react';
-import { Button } from '../ui/button';
+import { Button } from './button';
 
 /** copies a text to the clipboard and says so */
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+export function CopyButton({ text, label = 'Copy', variant = 'default' }: { text: string; label?: string; variant?: 'primary' | 'default' }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
@@ -14,7 +14,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     }
   };
   return (
-    <Button onClick={() => void copy()} aria-live="polite">
+    <Button variant={variant} onClick={() => void copy()} aria-live="polite">
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select and copy it' : label}
     </Button>
   );
