@@ -7,8 +7,9 @@ export async function getEngine(name: EngineName): Promise<EngineModule> {
     case 'postgres':
       return (await import('./postgres/index')).postgresEngine;
     case 'mysql':
+      return (await import('./mysql/index')).mysqlEngine;
     case 'mongodb':
     case 'sqlserver':
-      throw new AppError('BAD_REQUEST', `The ${name} engine is not available yet; only PostgreSQL is supported in this version`, 'engine');
+      throw new AppError('BAD_REQUEST', `The ${name} engine is not available yet; PostgreSQL and MySQL are supported in this version`, 'engine');
   }
 }

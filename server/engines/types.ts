@@ -19,7 +19,7 @@ export interface ConnectionConfig {
   connectTimeoutMs?: number;
 }
 
-/** Opaque per engine. PostgreSQL: an LSN such as "0/16B3748". */
+/** Opaque per engine. PostgreSQL: an LSN such as "0/16B3748". MySQL: "mysql-bin.000003:1234". */
 export type Position = string;
 
 // ---------------------------------------------------------------- catalog
@@ -95,6 +95,8 @@ export interface CatalogTable {
    */
   replicaIdentityColumns?: string[] | null;
   partitioned: boolean;
+  /** MySQL: table options to recreate it, e.g. "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci" */
+  tableOptions?: string;
 }
 
 export interface CatalogSequence {

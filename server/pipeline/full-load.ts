@@ -148,7 +148,19 @@ export async function runFullLoad(o: FullLoadOptions): Promise<void> {
 
 /** slows a bulk stream down to the throttle's limits; rows are estimated from bytes */
 function throttled(data: BulkStream, throttle: Throttle | null, bytesPerRow: number, signal: AbortSignal): BulkStream {
-  if (!throttle || data.format === 'rows') return data;
+  if (!throttle) return data;
+  if (data.format === 'rows') {
+    const source = data.batches;
+    return {
+      format: 'rows',
+      batches: (async function* () {
+        for await (const batch of source) {
+          await throttle.take(batch.length, batch.length * bytesPerRow, signal);
+          yield batch;
+        }
+      })(),
+    };
+  }
   const gate = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       const rows = bytesPerRow > 0 ? chunk.length / bytesPerRow : 0;

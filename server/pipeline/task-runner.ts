@@ -2,10 +2,11 @@
 // stored on the task, full load skips finished tables, and incremental resumes from the
 // position recorded on the target with the data.
 import { db } from '../db';
-import type { Catalog, SnapshotSession, TableMapping } from '../engines/types';
+import type { BulkStream, Catalog, SnapshotSession, TableMapping } from '../engines/types';
 import { ANY_ORIGIN } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { AbortedError, ensureProgressRows, runFullLoad } from './full-load';
+import { prepareCapture } from './capture';
 import { conflictHandling } from './conflicts';
 import { runIncremental } from './incremental';
 import { resolveMappings } from './mapping';
@@ -40,7 +41,7 @@ export async function runTask(taskId: string, signal: AbortSignal, hooks: Runner
       await recordEvent(taskId, 'info', 'Schema Synchronization finished');
     }
     stage = syncFull ? 'full' : syncIncremental ? 'incremental' : 'done';
-    if (!syncFull && syncIncremental) await ctx.sourceEngine.stream.prepare(ctx.source, { taskId, mappings });
+    if (!syncFull && syncIncremental) await prepareCapture(ctx.sourceEngine, ctx.source, taskId, mappings);
     await setStage(taskId, stage);
     hooks.progress();
   }
@@ -83,11 +84,11 @@ async function fullStage(ctx: TaskContext, catalog: Catalog, mappings: TableMapp
   }
   try {
     // a snapshot newer than the slot: the changes up to replayUntil replay over it
-    if (ctx.task.syncIncremental) await db().task.update({ where: { id: taskId }, data: { checkpoint: snapshot.position, ...(snapshot.replayUntil ? { replayUntil: snapshot.replayUntil } : {}) } });
-    const from = ctx.task.syncIncremental ? ` at source position ${snapshot.position}` : '';
+    const { position, replayUntil } = handoff(ctx.task, snapshot);
+    if (ctx.task.syncIncremental) await db().task.update({ where: { id: taskId }, data: { checkpoint: position, ...(replayUntil ? { replayUntil } : {}) } });
+    const from = ctx.task.syncIncremental ? ` at source position ${position}` : '';
     await recordEvent(taskId, 'info', `Full Data Synchronization started${from} with ${parallelism} worker(s)`);
-    // binary COPY needs identical column types, which holds when this task created the tables
-    const format = ctx.task.syncSchema && ctx.targetEngine.writer.bulkFormats.includes('pg-copy-binary') ? 'pg-copy-binary' : 'pg-copy-text';
+    const format = bulkFormat(ctx);
     await runFullLoad({
       taskId,
       mappings,
@@ -117,7 +118,9 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
   let heartbeat: { stop(): Promise<void> } | null = null;
   let stream: Awaited<ReturnType<typeof ctx.sourceEngine.stream.open>> | null = null;
   try {
-    const from = await writer.checkpoint();
+    // the position recorded with the data; before the first apply, the snapshot's position or
+    // the one the capture started at (engines without a slot, such as MySQL, need it)
+    const from = (await writer.checkpoint()) ?? ctx.task.checkpoint;
     // What the paired task applied here is not sent back. A two-way direction skips every
     // replicated transaction: its other direction may be configured while this one runs.
     const peer = (await peerTaskId(db(), taskId))?.peerId;
@@ -147,6 +150,29 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
     await writer.close();
     await metrics.stop();
   }
+}
+
+/**
+ * Where streaming starts after this snapshot, and until where it replays over it. A full load
+ * started again after a failure keeps the capture position of the first attempt (tables it
+ * finished are not copied again, and hold data as of then); the new snapshot is newer, so the
+ * changes up to its position replay over it. A slot (PostgreSQL) gives back that same first
+ * position; an engine without one (MySQL) gives the new snapshot's.
+ */
+function handoff(task: TaskContext['task'], snapshot: SnapshotSession): { position: string; replayUntil: string | null } {
+  const earlier = task.syncIncremental ? task.checkpoint : null;
+  if (!earlier || earlier === snapshot.position) return { position: snapshot.position, replayUntil: snapshot.replayUntil };
+  return { position: earlier, replayUntil: snapshot.replayUntil ?? snapshot.position };
+}
+
+/** the bulk format the target prefers among those the source can produce */
+function bulkFormat(ctx: TaskContext): BulkStream['format'] {
+  const formats = ctx.targetEngine.writer.bulkFormats;
+  // COPY passes through only between PostgreSQL servers; binary COPY needs identical column
+  // types, which holds when this task created the tables
+  if (ctx.sourceEngine.name === 'postgres' && formats.includes('pg-copy-binary') && ctx.task.syncSchema) return 'pg-copy-binary';
+  if (ctx.sourceEngine.name === 'postgres' && formats.includes('pg-copy-text')) return 'pg-copy-text';
+  return 'rows';
 }
 
 /**

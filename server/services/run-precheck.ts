@@ -8,6 +8,7 @@ import type { ConnectionConfig, EngineModule, PrecheckItem, TableMapping, TableR
 import { TaskStatus } from '../task-status';
 import { describeEndpoint, endpointToConnection, type EndpointSide } from './endpoint-config';
 import { notifyReplicator } from './notify-replicator';
+import { prepareCapture } from '../pipeline/capture';
 import { forwardTables } from './reverse-pair';
 import { objectSelection, taskSettings } from './task-config';
 import { inTransaction, lockTask } from './task-lock';
@@ -71,7 +72,7 @@ async function startCollecting(engine: EngineModule, source: ConnectionConfig, t
   const key = 'source.collect';
   const name = 'Start collecting incremental data on the source database';
   try {
-    const r = await engine.stream.prepare(source, { taskId, mappings });
+    const r = await prepareCapture(engine, source, taskId, mappings);
     await record({ key, name, result: 'pass', cause: r.position ? `Collecting from position ${r.position}` : 'Collecting' });
     return true;
   } catch (e) {

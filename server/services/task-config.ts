@@ -114,6 +114,9 @@ export const taskDefinition = z.object({
   syncTypes: syncTypes.default({ schema: true, full: true, incremental: true }),
   objects: objectSelection,
   settings: taskSettings.default({} as never),
+}).refine((d) => d.source.engine === d.destination.engine, {
+  message: 'synchronization between different database types is not supported yet: choose the same Database Type for the source and the destination',
+  path: ['destination', 'engine'],
 });
 
 export type DmlOp = z.infer<typeof dmlOp>;

@@ -1,0 +1,135 @@
+// Shared pieces of the MySQL precheck items (precheck-source.ts, precheck-target.ts): the check
+// shape, list formatting, and privileges read from SHOW GRANTS (the account's own grants plus
+// those of its active roles, which SHOW GRANTS also lists).
+import type { PrecheckInput, PrecheckItem, TableRef } from '../types';
+import { qualify, rows, type MyConnection } from './connect';
+import type { ServerVersion } from './introspect';
+
+export type Outcome = Omit<PrecheckItem, 'key' | 'name'>;
+
+export interface CheckContext {
+  input: PrecheckInput;
+  source: MyConnection;
+  target: MyConnection;
+  sourceVersion: ServerVersion;
+  targetVersion: ServerVersion;
+  sourceUser: string;
+  targetUser: string;
+}
+
+export interface Check {
+  key: string;
+  name: string;
+  /** the sides the check talks to; it is skipped when one is unreachable */
+  sides: ('source' | 'target')[];
+  when(input: PrecheckInput): boolean;
+  run(ctx: CheckContext): Promise<Outcome>;
+}
+
+export const pass = (cause?: string): Outcome => (cause ? { result: 'pass', cause } : { result: 'pass' });
+export const incremental = (i: PrecheckInput) => i.syncTypes.incremental;
+export const dataSync = (i: PrecheckInput) => i.syncTypes.full || i.syncTypes.incremental;
+/** a direction of a two-way pair, or a reverse task */
+export const isPair = (i: PrecheckInput) => i.topology === 'TwoWay' || i.topology === 'Reverse';
+
+/** "a, b, c and 12 more" */
+export function listNames(names: string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** statements one per line, cut after `max` */
+export function listStatements(stmts: string[], max = 10): string {
+  const shown = stmts.slice(0, max).join('\n');
+  return stmts.length > max ? `${shown}\n-- and ${stmts.length - max} more like these` : shown;
+}
+
+export const qualifiedList = (refs: TableRef[]) => listNames(refs.map(qualify));
+
+/** the account as GRANT statements name it, e.g. 'dts'@'%' (from CURRENT_USER()) */
+export async function grantee(c: MyConnection): Promise<string> {
+  const [r] = await rows<{ u: string }>(c, 'SELECT CURRENT_USER() AS u');
+  const at = r.u.lastIndexOf('@');
+  const esc = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `${esc(r.u.slice(0, at))}@${esc(r.u.slice(at + 1))}`;
+}
+
+interface Grant {
+  privs: Set<string>;
+  /** null: *.*; db pattern (LIKE wildcards unless escaped) with table null for db.* */
+  db: string | null;
+  table: string | null;
+}
+
+export class Grants {
+  constructor(private readonly grants: Grant[]) {}
+
+  /** privileges on `db`.`table` (or on the database when `table` is omitted), from every level */
+  on(db: string | null, table?: string): Set<string> {
+    const out = new Set<string>();
+    for (const g of this.grants) {
+      const applies = g.db === null || (db !== null && dbMatches(g.db, db) && (g.table === null || (table !== undefined && g.table === table)));
+      if (applies) for (const p of g.privs) out.add(p);
+    }
+    return out;
+  }
+
+  /** `priv` at any of these levels */
+  has(priv: string, db: string | null, table?: string): boolean {
+    const p = this.on(db, table);
+    return p.has(priv) || p.has('ALL PRIVILEGES');
+  }
+
+  /** any grant on the database, or on a table in it */
+  anyOnDatabase(db: string): boolean {
+    return this.grants.some((g) => g.db === null || dbMatches(g.db, db));
+  }
+}
+
+/** a database name in a grant is a LIKE pattern: % and _ are wildcards unless backslash-escaped */
+function dbMatches(pattern: string, db: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (ch === '%') re += '.*';
+    else if (ch === '_') re += '.';
+    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's').test(db);
+}
+
+const NAME = /^`((?:[^`]|``)*)`/;
+
+/** Parses the lines of SHOW GRANTS; column-level privileges and role grants are left out. */
+export function parseGrants(lines: string[]): Grants {
+  const out: Grant[] = [];
+  for (const line of lines) {
+    if (/ ON (PROCEDURE|FUNCTION|PACKAGE)\b/.test(line)) continue;
+    const m = /^GRANT (.+?) ON (?:TABLE )?(\*\.\*|`(?:[^`]|``)*`\.(?:\*|`(?:[^`]|``)*`)) TO /s.exec(line);
+    if (!m) continue;
+    const privs = new Set(
+      m[1].split(/,\s*(?![^(]*\))/).map((p) => p.trim().toUpperCase()).filter((p) => p && !p.includes('(')),
+    );
+    const target = m[2].trim();
+    if (target === '*.*') {
+      out.push({ privs, db: null, table: null });
+      continue;
+    }
+    const d = NAME.exec(target);
+    if (!d) continue;
+    const db = d[1].replace(/``/g, '`');
+    const rest = target.slice(d[0].length);
+    if (rest === '.*') out.push({ privs, db, table: null });
+    else {
+      const t = NAME.exec(rest.slice(1));
+      if (rest.startsWith('.') && t) out.push({ privs, db: db.replace(/\\(.)/g, '$1'), table: t[1].replace(/``/g, '`') });
+    }
+  }
+  return new Grants(out);
+}
+
+export async function readGrants(c: MyConnection): Promise<Grants> {
+  const r = await rows<Record<string, string>>(c, 'SHOW GRANTS');
+  return parseGrants(r.map((x) => Object.values(x)[0]));
+}
