@@ -3,7 +3,7 @@
 // so rows move out of the filter as they change (and an update moving in is applied as an
 // upsert: MySQL row images are complete). The condition is evaluated by the source server.
 import type { ConnectionConfig, Row, TableMapping, Transaction } from '../types';
-import { tableKey } from '../types';
+import { deleteUnmatched, filterHits } from '../shared/row-filter';
 import { connect, type MyConnection } from './connect';
 import { matchFilter } from './filter';
 
@@ -21,22 +21,11 @@ export class BinlogRowFilter {
   async apply(txns: Transaction[]): Promise<void> {
     if (!this.filtered.length) return;
     for (const m of this.filtered) {
-      const key = tableKey(m.source);
-      const hits: { t: Transaction; i: number; row: Row }[] = [];
-      for (const t of txns) {
-        t.changes.forEach((c, i) => {
-          if ((c.op === 'insert' || c.op === 'update') && tableKey(c.table) === key) hits.push({ t, i, row: c.after });
-        });
-      }
+      const hits = filterHits(txns, m);
       if (!hits.length) continue;
       this.c ??= await connect(this.cfg);
       const ok = await matchFilter(this.c, m, hits.map((h) => h.row));
-      hits.forEach((h, j) => {
-        if (ok[j]) return;
-        const c = h.t.changes[h.i];
-        if (c.op === 'insert') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.after, m) };
-        else if (c.op === 'update') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.before ?? c.after, m) };
-      });
+      deleteUnmatched(hits, ok, (row) => keyOf(row, m));
     }
   }
 

@@ -5,6 +5,7 @@ import type { ConnectionConfig, Position } from '../types';
 import { connect, q, qualify, rows, withConnection, type MyConnection } from './connect';
 import { DTS_DATABASE, HEARTBEAT } from './names';
 import { formatPos } from './types';
+import { heartbeatLoop } from '../shared/heartbeat';
 
 const HEARTBEAT_DDL = `CREATE TABLE IF NOT EXISTS ${qualify(HEARTBEAT)} (task_id VARCHAR(191) PRIMARY KEY, ts DATETIME(6) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
 
@@ -81,37 +82,20 @@ export async function prepareCapture(cfg: ConnectionConfig): Promise<{ created: 
  * closed by stop()). A source where the table cannot be created beats nothing.
  */
 export function startHeartbeat(cfg: ConnectionConfig, taskId: string, everyMs: number, onError: (e: unknown) => void): { stop(): Promise<void> } {
-  let c: MyConnection | null = null;
-  let stopped = false;
   let usable: boolean | null = null;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    if (stopped || usable === false) return;
-    try {
-      c ??= await connect(cfg);
-      usable ??= await ensureHeartbeat(c);
-      if (usable) await beat(c, taskId);
-    } catch (e) {
-      const dead = c;
-      c = null;
-      await dead?.end().catch(() => dead.destroy());
-      if (!stopped) onError(e);
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(tick);
-  }, everyMs);
-  running = tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-      const open = c;
-      c = null;
-      await open?.end().catch(() => open.destroy());
+  return heartbeatLoop<MyConnection>(
+    everyMs,
+    {
+      open: () => connect(cfg),
+      async beat(c) {
+        usable ??= await ensureHeartbeat(c);
+        if (usable) await beat(c, taskId);
+        return usable;
+      },
+      close: (c) => c.end().catch(() => c.destroy()),
     },
-  };
+    onError,
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
 import mysql from 'mysql2/promise';
 import type { ConnectionConfig, ConnectivityResult, TableRef } from '../types';
 import { textTypeCast } from './types';
+import { tlsOptions } from '../shared/tls';
 
 export type MyConnection = mysql.Connection;
 
@@ -14,18 +15,9 @@ export interface ConnectOptions {
   rowsAsArray?: boolean;
 }
 
-/**
- * No default database: every statement names its tables, and a task's destination databases
- * may not exist before schema synchronization creates them. `cfg.database` is the database the
- * operator named for the endpoint (the one selected by default), not needed to connect.
- */
-export function connectionOptions(cfg: ConnectionConfig, opts: ConnectOptions = {}): mysql.ConnectionOptions {
-  const ssl =
-    cfg.ssl === 'require'
-      ? { rejectUnauthorized: false }
-      : cfg.ssl === 'verify-full'
-        ? { rejectUnauthorized: true, ...(cfg.sslRootCert ? { ca: cfg.sslRootCert } : {}) }
-        : undefined;
+/** where and how to log in (also the binlog reader's) */
+export function loginOptions(cfg: ConnectionConfig) {
+  const ssl = tlsOptions(cfg);
   return {
     host: cfg.host,
     port: cfg.port,
@@ -34,6 +26,17 @@ export function connectionOptions(cfg: ConnectionConfig, opts: ConnectOptions = 
     ...(ssl ? { ssl } : {}),
     connectTimeout: cfg.connectTimeoutMs ?? 10_000,
     charset: 'utf8mb4',
+  };
+}
+
+/**
+ * No default database: every statement names its tables, and a task's destination databases
+ * may not exist before schema synchronization creates them. `cfg.database` is the database the
+ * operator named for the endpoint (the one selected by default), not needed to connect.
+ */
+export function connectionOptions(cfg: ConnectionConfig, opts: ConnectOptions = {}): mysql.ConnectionOptions {
+  return {
+    ...loginOptions(cfg),
     // TIMESTAMP values are read and written in UTC, so they pass unchanged between servers
     timezone: 'Z',
     dateStrings: true,

@@ -4,6 +4,8 @@
 // double-quoted text (a string or an identifier depending on ANSI_QUOTES: ambiguous) and unknown
 // characters. Strings may use backslash escapes, as MySQL reads them.
 
+import { LexError } from '../shared/filter-check';
+
 export type TokenKind =
   | 'word' // unquoted identifier or keyword; `value` is lower-cased
   | 'qident' // `quoted identifier`; `value` is the exact name
@@ -20,12 +22,7 @@ export interface Token {
   end: number;
 }
 
-export class LexError extends Error {
-  constructor(message: string, readonly pos: number) {
-    super(message);
-    this.name = 'LexError';
-  }
-}
+export { LexError };
 
 const OPERATORS = ['<=>', '->>', '<<', '>>', '<=', '>=', '<>', '!=', '&&', '||', '->', ':=', '=', '<', '>', '+', '-', '*', '/', '%', '&', '|', '^', '~', '!'];
 const isWordStart = (ch: string) => /[A-Za-z_$\u0080-\uffff]/.test(ch);

@@ -10,7 +10,8 @@
 import { badRequest } from '../../errors';
 import type { ConnectionConfig, Row, TableMapping, TableRef } from '../types';
 import { describeConnectError, isConnectionError, lit, q, qualify, rows as queryRows, withConnection, type MyConnection } from './connect';
-import { LexError, tokenize, type Token } from './filter-lexer';
+import { filterFail as fail, filterTokens } from '../shared/filter-check';
+import { tokenize, type Token } from './filter-lexer';
 
 const FIELD = 'objects.where';
 
@@ -60,10 +61,6 @@ export interface ParsedFilter {
   names: string[];
 }
 
-function fail(message: string, field: string): never {
-  throw badRequest(`Invalid WHERE condition: ${message}`, field);
-}
-
 /** Reads a CAST/CONVERT type at t[j]; returns the index after it. */
 function skipTypeName(t: Token[], j: number, field: string): number {
   const word = (k: number) => (t[k]?.kind === 'word' ? t[k].value : '');
@@ -89,14 +86,7 @@ function skipTypeName(t: Token[], j: number, field: string): number {
  * the problem and the fix.
  */
 export function parseFilter(where: string, field = FIELD): ParsedFilter {
-  let t: Token[];
-  try {
-    t = tokenize(where);
-  } catch (e) {
-    if (e instanceof LexError) fail(`${e.message} (at character ${e.pos + 1}). Write one condition over the table's columns, such as id > 100 AND status = 'paid'.`, field);
-    throw e;
-  }
-  if (t.length === 0) fail('the condition is empty. Enter a condition such as id > 100, or remove the filter.', field);
+  const t: Token[] = filterTokens(where, field, (src) => tokenize(src));
   const names = new Set<string>();
   // open CAST( and CONVERT( calls, to read the type after AS or after CONVERT's comma
   const casts: { depth: number; fn: string }[] = [];

@@ -8,6 +8,7 @@ import type {
 import { connect, describeConnectError, lit, q, qualify, rows, type MyConnection } from './connect';
 import { validateFilter } from './filter';
 import { SYSTEM_DATABASES } from './names';
+import { emptyTable, markNotNullKeys } from '../shared/catalog';
 
 export interface ServerVersion {
   /** VERSION() as the server prints it, e.g. "10.11.6-MariaDB-0+deb12u1-log" */
@@ -29,10 +30,8 @@ async function testConnection(cfg: ConnectionConfig): Promise<ConnectivityResult
   try {
     c = await connect(cfg);
     const v = await serverVersion(c);
-    // the connection does not fail on an unknown default database: look for it
-    if (cfg.database && !(await rows(c, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [cfg.database])).length) {
-      return describeConnectError(Object.assign(new Error(`Unknown database '${cfg.database}'`), { code: 'ER_BAD_DB_ERROR' }), cfg);
-    }
+    // No check of cfg.database here: a destination database may not exist until Schema
+    // Synchronization creates it. The precheck checks the source's (side-aware).
     return { ok: true, serverVersion: v.text };
   } catch (e) {
     return describeConnectError(e, cfg);
@@ -166,22 +165,16 @@ export async function introspectOn(c: MyConnection, filter?: { schemas?: string[
   const byKey = new Map<string, CatalogTable>();
   const aiOf = new Map<string, string | null>();
   const tables: CatalogTable[] = tableRows.map((r) => {
-    const t: CatalogTable = {
+    const t = emptyTable({
       schema: r.db,
       name: r.name,
-      columns: [],
-      primaryKey: null,
-      uniqueKeys: [],
-      foreignKeys: [],
-      indexes: [],
       rowEstimate: Math.max(0, Number(r.nrows ?? 0)),
       bytesEstimate: Number(r.data ?? 0) + Number(r.idx ?? 0),
       // the binlog carries full row images (binlog_row_image = FULL): rows are matched on their key
       replicaIdentity: 'd',
-      replicaIdentityColumns: null,
       partitioned: /partitioned/i.test(r.opts ?? ''),
       tableOptions: tableOptions(r, charsetOf),
-    };
+    });
     byKey.set(tk(r.db, r.name), t);
     aiOf.set(tk(r.db, r.name), r.ai);
     return t;
@@ -242,10 +235,7 @@ export async function introspectOn(c: MyConnection, filter?: { schemas?: string[
     t.foreignKeys.push({ name: f.name, columns: cols, refSchema: f.refDb, refTable: f.refTbl, refColumns: refCols, definition });
   }
 
-  for (const t of tables) {
-    const notNull = new Set(t.columns.filter((c) => !c.nullable).map((c) => c.name));
-    for (const u of t.uniqueKeys) u.allNotNull = u.columns.every((c) => notNull.has(c));
-  }
+  markNotNullKeys(tables);
   return { engine: 'mysql', serverVersion: version.text, schemas, tables, sequences, types: [] };
 }
 

@@ -4,74 +4,56 @@ import type { TableRef } from '../types';
 import { q, qualify, rows, type MyConnection } from './connect';
 import { validateFilterOn } from './filter';
 import { DTS_DATABASE, HEARTBEAT } from './names';
-import { dataSync, grantee, incremental, isPair, listNames, listStatements, pass, qualifiedList, readGrants, type Check } from './precheck-util';
+import { dataSync, filtersCheck, incremental, isPair, listNames, listStatements, pass } from '../shared/precheck-util';
+import { grantee, qualifiedList, readGrants, type Check, type CheckContext } from './precheck-util';
 
 const PAIR_KEYS = 'In two-way synchronization and reverse tasks, conflicts are detected and rows are matched on both sides by their primary or unique keys, so every table needs one.';
 const HOUR = 3600;
 /** DTS's default Retry Time for Failed Connections (720 minutes) */
 const RETRY_WINDOW_SECONDS = 12 * HOUR;
 
-async function variable(c: MyConnection, name: string): Promise<string | null> {
+async function variableValue(c: MyConnection, name: string): Promise<string | null> {
   const r = await rows<{ Variable_name: string; Value: string }>(c, 'SHOW GLOBAL VARIABLES WHERE Variable_name = ?', [name]);
   return r[0]?.Value ?? null;
 }
 
 const duration = (s: number) => (s >= 86400 ? `${+(s / 86400).toFixed(1)} days` : `${+(s / HOUR).toFixed(1)} hours`);
 
+/** an item that fails unless the global `variable` has a value `ok` accepts */
+function variableCheck(key: string, name: string, variable: string, ok: (v: string | null) => boolean, failure: (v: string | null) => { cause: string; fix: string }): Check {
+  return {
+    key,
+    name,
+    sides: ['source'],
+    when: incremental,
+    async run({ source }) {
+      const v = await variableValue(source, variable);
+      return ok(v) ? pass() : { result: 'fail', ...failure(v) };
+    },
+  };
+}
+
 export const sourceChecks: Check[] = [
-  {
-    key: 'source.log_bin',
-    name: 'Check whether binary logging is enabled on the source database',
-    sides: ['source'],
-    when: incremental,
-    async run({ source }) {
-      const v = await variable(source, 'log_bin');
-      if (v === 'ON' || v === '1') return pass();
-      return {
-        result: 'fail',
-        cause: `Binary logging is off (log_bin = ${v ?? 'unset'}). Incremental Data Synchronization reads changes from the binary log.`,
-        fix: 'Set log_bin (e.g. log_bin = mysql-bin) and server_id in the [mysqld] section of the source server\'s configuration file, restart the server, and run the precheck again.',
-      };
-    },
-  },
-  {
-    key: 'source.binlog_format',
-    name: 'Check the binlog_format of the source database',
-    sides: ['source'],
-    when: incremental,
-    async run({ source }) {
-      const v = await variable(source, 'binlog_format');
-      if (v === 'ROW') return pass();
-      return {
-        result: 'fail',
-        cause: `binlog_format is ${v ?? 'unset'}. DTS reads row changes, which the binary log carries only with binlog_format = ROW.`,
-        fix: "Run SET GLOBAL binlog_format = 'ROW'; on the source and set binlog_format = ROW in its configuration file so it survives a restart; sessions opened before the change keep the old format, so reconnect the applications.",
-      };
-    },
-  },
-  {
-    key: 'source.binlog_row_image',
-    name: 'Check the binlog_row_image of the source database',
-    sides: ['source'],
-    when: incremental,
-    async run({ source }) {
-      const v = await variable(source, 'binlog_row_image');
-      if (v === null || v === 'FULL') return pass();
-      return {
-        result: 'fail',
-        cause: `binlog_row_image is ${v}. DTS needs every column of the old and new rows in the binary log (binlog_row_image = FULL) to apply updates and detect conflicts.`,
-        fix: "Run SET GLOBAL binlog_row_image = 'FULL'; on the source and set binlog_row_image = FULL in its configuration file.",
-      };
-    },
-  },
+  variableCheck('source.log_bin', 'Check whether binary logging is enabled on the source database', 'log_bin', (v) => v === 'ON' || v === '1', (v) => ({
+    cause: `Binary logging is off (log_bin = ${v ?? 'unset'}). Incremental Data Synchronization reads changes from the binary log.`,
+    fix: 'Set log_bin (e.g. log_bin = mysql-bin) and server_id in the [mysqld] section of the source server\'s configuration file, restart the server, and run the precheck again.',
+  })),
+  variableCheck('source.binlog_format', 'Check the binlog_format of the source database', 'binlog_format', (v) => v === 'ROW', (v) => ({
+    cause: `binlog_format is ${v ?? 'unset'}. DTS reads row changes, which the binary log carries only with binlog_format = ROW.`,
+    fix: "Run SET GLOBAL binlog_format = 'ROW'; on the source and set binlog_format = ROW in its configuration file so it survives a restart; sessions opened before the change keep the old format, so reconnect the applications.",
+  })),
+  variableCheck('source.binlog_row_image', 'Check the binlog_row_image of the source database', 'binlog_row_image', (v) => v === null || v === 'FULL', (v) => ({
+    cause: `binlog_row_image is ${v}. DTS needs every column of the old and new rows in the binary log (binlog_row_image = FULL) to apply updates and detect conflicts.`,
+    fix: "Run SET GLOBAL binlog_row_image = 'FULL'; on the source and set binlog_row_image = FULL in its configuration file.",
+  })),
   {
     key: 'source.binlog_retention',
     name: 'Check the binary log retention of the source database',
     sides: ['source'],
     when: incremental,
     async run({ source, input }) {
-      const secs = Number((await variable(source, 'binlog_expire_logs_seconds')) ?? 0);
-      const days = Number((await variable(source, 'expire_logs_days')) ?? 0);
+      const secs = Number((await variableValue(source, 'binlog_expire_logs_seconds')) ?? 0);
+      const days = Number((await variableValue(source, 'expire_logs_days')) ?? 0);
       const retention = secs > 0 ? secs : days * 86400;
       if (retention <= 0) return pass('Binary logs are never purged automatically (binlog_expire_logs_seconds and expire_logs_days are 0); watch the disk of the source.');
       const wanted = input.syncTypes.full ? 7 * 86400 : 86400;
@@ -206,24 +188,5 @@ export const sourceChecks: Check[] = [
       };
     },
   },
-  {
-    key: 'source.filters',
-    name: 'Check the WHERE conditions of the tables to be synchronized',
-    sides: ['source'],
-    when: (i) => dataSync(i) && i.mappings.some((m) => m.where),
-    async run({ source, input }) {
-      const problems: string[] = [];
-      for (const m of input.mappings) {
-        if (!m.where) continue;
-        try {
-          await validateFilterOn(source, m.source, m.where);
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'BAD_REQUEST') throw e;
-          problems.push(e instanceof Error ? e.message : String(e));
-        }
-      }
-      if (!problems.length) return pass();
-      return { result: 'fail', cause: listNames(problems, 5), fix: 'Correct the WHERE conditions in the selected objects (right-click a table), then run the precheck again.' };
-    },
-  },
+  filtersCheck<CheckContext>((ctx, table, where) => validateFilterOn(ctx.source, table, where)),
 ];

@@ -3,7 +3,8 @@ import type { TableRef } from '../types';
 import { tableKey } from '../types';
 import { q, qualify, rows, type MyConnection } from './connect';
 import { CHECKPOINT, DTS_DATABASE, MARKER } from './names';
-import { dataSync, grantee, listNames, listStatements, pass, qualifiedList, readGrants, type Check, type CheckContext } from './precheck-util';
+import { conflictingTablesCheck, dataSync, listNames, listStatements, pass, tablesExistCheck } from '../shared/precheck-util';
+import { grantee, qualifiedList, readGrants, type Check, type CheckContext } from './precheck-util';
 
 /** the destination tables of the mappings that exist */
 async function existingTargets(c: MyConnection, refs: TableRef[]): Promise<Set<string>> {
@@ -42,22 +43,10 @@ export const targetChecks: Check[] = [
       };
     },
   },
-  {
-    key: 'target.tables_exist',
-    name: 'Check the existence of the destination tables',
-    sides: ['target'],
-    when: (i) => !i.syncTypes.schema && dataSync(i),
-    async run(ctx) {
-      const existing = await existingTargets(ctx.target, targetRefs(ctx));
-      const missing = targetRefs(ctx).filter((t) => !existing.has(tableKey(t)));
-      if (!missing.length) return pass();
-      return {
-        result: 'fail',
-        cause: `Schema Synchronization is not selected, so the destination tables must exist, but these do not: ${qualifiedList(missing)}.`,
-        fix: 'Select Schema Synchronization, or create the tables in the destination database, or map the tables to existing ones.',
-      };
-    },
-  },
+  tablesExistCheck<CheckContext>(async (ctx) => {
+    const existing = await existingTargets(ctx.target, targetRefs(ctx));
+    return targetRefs(ctx).filter((t) => !existing.has(tableKey(t)));
+  }, qualifiedList),
   {
     key: 'target.write_privilege',
     name: 'Check the write permission of the destination database account',
@@ -100,31 +89,10 @@ export const targetChecks: Check[] = [
       };
     },
   },
-  {
-    key: 'target.conflicting_tables',
-    name: 'Check the existence of tables with the same names in the destination database',
-    sides: ['target'],
-    when: (i) => i.syncTypes.schema,
-    async run(ctx) {
-      const ignore = new Set((ctx.input.ignoreExistingTargets ?? []).map((t) => tableKey(t)));
-      const existing = await existingTargets(ctx.target, targetRefs(ctx));
-      const found = targetRefs(ctx).filter((t) => existing.has(tableKey(t)) && !ignore.has(tableKey(t)));
-      if (!found.length) return pass();
-      const names = qualifiedList(found);
-      if (ctx.input.conflictingTables === 'IgnoreErrorsAndProceed') {
-        return {
-          result: 'warn',
-          cause: `The destination database already has tables with the same names: ${names}. Ignore Errors and Proceed is selected: rows with the same primary key are kept during full data synchronization and overwritten during incremental data synchronization; different schemas may make the task fail.`,
-          fix: 'Make sure the existing tables have the same schema as the source tables, or rename the tables with object name mapping.',
-        };
-      }
-      return {
-        result: 'fail',
-        cause: `The destination database already has tables with the same names: ${names}.`,
-        fix: 'Rename the tables in the destination with object name mapping, or drop or rename the existing destination tables, or select Ignore Errors and Proceed in Processing Mode of Conflicting Tables.',
-      };
-    },
-  },
+  conflictingTablesCheck<CheckContext>(async (ctx) => {
+    const existing = await existingTargets(ctx.target, targetRefs(ctx));
+    return targetRefs(ctx).filter((t) => existing.has(tableKey(t)));
+  }, qualifiedList),
   {
     key: 'target.same_database',
     name: 'Check whether the source and destination databases are the same',

@@ -1,48 +1,15 @@
 // Shared pieces of the MySQL precheck items (precheck-source.ts, precheck-target.ts): the check
-// shape, list formatting, and privileges read from SHOW GRANTS (the account's own grants plus
-// those of its active roles, which SHOW GRANTS also lists).
-import type { PrecheckInput, PrecheckItem, TableRef } from '../types';
+// context, and privileges read from SHOW GRANTS (the account's own grants plus those of its
+// active roles, which SHOW GRANTS also lists). The engine-neutral helpers are in
+// ../shared/precheck-util.ts.
+import type { TableRef } from '../types';
+import { listNames, type Check as SharedCheck, type PrecheckContext } from '../shared/precheck-util';
 import { qualify, rows, type MyConnection } from './connect';
 import type { ServerVersion } from './introspect';
 
-export type Outcome = Omit<PrecheckItem, 'key' | 'name'>;
+export type CheckContext = PrecheckContext<MyConnection, ServerVersion>;
 
-export interface CheckContext {
-  input: PrecheckInput;
-  source: MyConnection;
-  target: MyConnection;
-  sourceVersion: ServerVersion;
-  targetVersion: ServerVersion;
-  sourceUser: string;
-  targetUser: string;
-}
-
-export interface Check {
-  key: string;
-  name: string;
-  /** the sides the check talks to; it is skipped when one is unreachable */
-  sides: ('source' | 'target')[];
-  when(input: PrecheckInput): boolean;
-  run(ctx: CheckContext): Promise<Outcome>;
-}
-
-export const pass = (cause?: string): Outcome => (cause ? { result: 'pass', cause } : { result: 'pass' });
-export const incremental = (i: PrecheckInput) => i.syncTypes.incremental;
-export const dataSync = (i: PrecheckInput) => i.syncTypes.full || i.syncTypes.incremental;
-/** a direction of a two-way pair, or a reverse task */
-export const isPair = (i: PrecheckInput) => i.topology === 'TwoWay' || i.topology === 'Reverse';
-
-/** "a, b, c and 12 more" */
-export function listNames(names: string[], max = 10): string {
-  if (names.length <= max) return names.join(', ');
-  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-}
-
-/** statements one per line, cut after `max` */
-export function listStatements(stmts: string[], max = 10): string {
-  const shown = stmts.slice(0, max).join('\n');
-  return stmts.length > max ? `${shown}\n-- and ${stmts.length - max} more like these` : shown;
-}
+export type Check = SharedCheck<CheckContext>;
 
 export const qualifiedList = (refs: TableRef[]) => listNames(refs.map(qualify));
 

@@ -7,6 +7,7 @@ import type { BulkStream, ChunkSpec, ConnectionConfig, Position, Row, SnapshotSe
 import { connect, q, qualify, type MyConnection } from './connect';
 import { ensureHeartbeat } from './capture';
 import { comparePos, formatPos } from './types';
+import { WorkerPool, type PoolWorker } from '../shared/worker-pool';
 
 /** rows per batch handed to the writer */
 const BATCH_ROWS = 4000;
@@ -16,12 +17,7 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 const CHUNK_ROWS = 500_000;
 const MAX_CHUNKS = 64;
 
-interface Worker {
-  c: MyConnection;
-  busy: boolean;
-  /** its read did not finish: the connection is closed and out of the pool */
-  dead: boolean;
-}
+type Worker = PoolWorker<MyConnection>;
 
 /** rows as objects on a reader connection (which returns arrays by default) */
 async function rows<T>(c: MyConnection, sql: string, values: unknown[] = []): Promise<T[]> {
@@ -51,36 +47,38 @@ export function integerRanges(col: string, lo: bigint, hi: bigint, n: number): C
 }
 
 class MySnapshotSession implements SnapshotSession {
-  private waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
+  private pool: WorkerPool<MyConnection>;
 
   constructor(
     readonly position: Position,
     readonly replayUntil: Position | null,
-    private workers: Worker[],
-  ) {}
+    workers: Worker[],
+  ) {
+    this.pool = new WorkerPool(workers);
+  }
 
   async chunks(m: TableMapping, estimateRows: number): Promise<ChunkSpec[]> {
     const whole: ChunkSpec[] = [{ range: null, label: 'whole table' }];
     if (m.keyColumns.length !== 1 || estimateRows <= CHUNK_ROWS) return whole;
     const key = m.keyColumns[0];
-    const w = await this.acquire();
+    const w = await this.pool.acquire();
     try {
-      const t = await rows<{ t: string }>(w.c, 'SELECT LOWER(DATA_TYPE) AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [m.source.schema, m.source.name, key]);
+      const t = await rows<{ t: string }>(w.conn, 'SELECT LOWER(DATA_TYPE) AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [m.source.schema, m.source.name, key]);
       if (!/^(tinyint|smallint|mediumint|int|bigint)$/.test(t[0]?.t ?? '')) return whole;
-      const r = await rows<{ lo: string | null; hi: string | null }>(w.c, `SELECT MIN(${q(key)}) AS lo, MAX(${q(key)}) AS hi FROM ${qualify(m.source)}`);
+      const r = await rows<{ lo: string | null; hi: string | null }>(w.conn, `SELECT MIN(${q(key)}) AS lo, MAX(${q(key)}) AS hi FROM ${qualify(m.source)}`);
       if (r[0]?.lo == null || r[0]?.hi == null) return whole;
       const n = Math.min(MAX_CHUNKS, Math.ceil(estimateRows / CHUNK_ROWS));
       return integerRanges(key, BigInt(r[0].lo), BigInt(r[0].hi), n);
     } finally {
-      this.releaseWorker(w);
+      this.pool.release(w);
     }
   }
 
   async read(m: TableMapping, chunk: ChunkSpec, _format: BulkStream['format']) {
-    const w = await this.acquire();
+    const w = await this.pool.acquire();
     const names = m.columns.map((c) => c.source);
     // the callback connection streams rows with backpressure (rowsAsArray: in select order)
-    const query = (w.c as unknown as { connection: { query(sql: string): { stream(o: { highWaterMark: number }): NodeJS.ReadableStream & { destroy(): void } } } }).connection.query(selectSql(m, chunk));
+    const query = (w.conn as unknown as { connection: { query(sql: string): { stream(o: { highWaterMark: number }): NodeJS.ReadableStream & { destroy(): void } } } }).connection.query(selectSql(m, chunk));
     const stream = query.stream({ highWaterMark: BATCH_ROWS });
     let ended = false;
     let released = false;
@@ -91,9 +89,9 @@ class MySnapshotSession implements SnapshotSession {
         // cut short (the destination failed): the result is still arriving on this connection,
         // so close it rather than reuse it
         w.dead = true;
-        w.c.destroy();
+        w.conn.destroy();
       }
-      this.releaseWorker(w);
+      this.pool.release(w);
     };
     const done = new Promise<void>((resolve, reject) => {
       stream.on('end', () => {
@@ -128,39 +126,13 @@ class MySnapshotSession implements SnapshotSession {
     return { data, done: done.then(release), release };
   }
 
-  private acquire(): Promise<Worker> {
-    const free = this.workers.find((w) => !w.busy && !w.dead);
-    if (free) {
-      free.busy = true;
-      return Promise.resolve(free);
-    }
-    if (this.workers.every((w) => w.dead)) return Promise.reject(new Error('every snapshot reader has failed'));
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  private releaseWorker(w: Worker): void {
-    if (w.dead) {
-      w.busy = false;
-      if (this.workers.every((x) => x.dead)) {
-        for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('every snapshot reader has failed'));
-      }
-      return;
-    }
-    const next = this.waiters.shift();
-    if (next) next.resolve(w);
-    else w.busy = false;
-  }
-
   async close(): Promise<void> {
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the snapshot is closed'));
-    await Promise.all(
-      this.workers.map(async (w) => {
-        if (w.dead) return;
-        w.dead = true;
-        await w.c.query('COMMIT').catch(() => undefined);
-        await w.c.end().catch(() => w.c.destroy());
-      }),
-    );
+    await this.pool.close(async (w) => {
+      if (w.dead) return;
+      w.dead = true;
+      await w.conn.query('COMMIT').catch(() => undefined);
+      await w.conn.end().catch(() => w.conn.destroy());
+    });
   }
 }
 
@@ -203,12 +175,12 @@ export const snapshotSource: SnapshotSource = {
     }
     const ws: Worker[] = [];
     try {
-      for (let i = 0; i < Math.max(1, workers); i++) ws.push({ c: await openWorker(cfg), busy: false, dead: false });
+      for (let i = 0; i < Math.max(1, workers); i++) ws.push({ conn: await openWorker(cfg), busy: false, dead: false });
       // started back to back, so the snapshots are as close together as possible
-      for (const w of ws) await w.c.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+      for (const w of ws) await w.conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       const positions: Position[] = [];
       for (const w of ws) {
-        const p = await snapshotPosition(w.c);
+        const p = await snapshotPosition(w.conn);
         if (p) positions.push(p);
       }
       if (withCapture && positions.length !== ws.length) {
@@ -222,7 +194,7 @@ export const snapshotSource: SnapshotSource = {
       const replayUntil = last && comparePos(last, position) !== 0 ? last : null;
       return new MySnapshotSession(position, replayUntil, ws);
     } catch (e) {
-      await Promise.all(ws.map((w) => w.c.end().catch(() => w.c.destroy())));
+      await Promise.all(ws.map((w) => w.conn.end().catch(() => w.conn.destroy())));
       throw e;
     }
   },

@@ -11,8 +11,9 @@
 import ZongJi, { type AnyBinlogEvent, type BinlogEventByName, type TableMapEntry } from '@vlasky/zongji';
 import type { Change, ChangeStream, ConnectionConfig, Position, Row, StreamSource, TableMapping, TableRef, Transaction } from '../types';
 import { ANY_ORIGIN, tableKey } from '../types';
+import { ChangeBuffer } from '../shared/change-buffer';
 import { ChangesLostError } from '../shared/errors';
-import { connect, type MyConnection } from './connect';
+import { connect, loginOptions, type MyConnection } from './connect';
 import { HEARTBEAT, MARKER, readerServerId } from './names';
 import { formatPos, parsePos } from './types';
 import { loadColumns, patchTableMap, toCanonical, type SourceColumn } from './binlog';
@@ -21,8 +22,6 @@ import { binaryLogs, dropCapture, prepareCapture, startHeartbeat } from './captu
 
 /** changes per part of a very large transaction */
 const PART_CHANGES = 20_000;
-/** the socket also pauses past this many bytes of waiting events (wide rows) */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** common header of a binlog event (zongji's event.size excludes it) */
 const HEADER = 19;
 const EVENTS = ['rotate', 'mariadbgtid', 'gtid', 'anonymousgtid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query'];
@@ -55,15 +54,8 @@ function lostError(e: Error, file: string): Error {
 }
 
 class MyChangeStream implements ChangeStream {
-  private ready: (Transaction | null)[] = [];
-  private head = 0;
-  private buffered = 0;
-  private bufferedBytes = 0;
+  private buffer: ChangeBuffer;
   private txn: OpenTxn | null = null;
-  private waiter: (() => void) | null = null;
-  private failure: Error | null = null;
-  private closed = false;
-  private paused = false;
   private refreshing = false;
   private file: string;
   private acked: Position | null = null;
@@ -78,20 +70,20 @@ class MyChangeStream implements ChangeStream {
     private mappings: TableMapping[],
     private meta: MyConnection,
     private skipOrigins: Set<string>,
-    private maxBuffered: number,
+    maxBuffered: number,
     from: Position,
   ) {
+    this.buffer = new ChangeBuffer(maxBuffered, {
+      pause: () => this.zongji.connection?.pause(),
+      resume: () => {
+        if (!this.refreshing) this.zongji.connection?.resume();
+      },
+    });
     this.file = parsePos(from).file;
     this.rowFilter = new BinlogRowFilter(cfg, mappings);
     this.partChanges = Math.max(1, Math.min(PART_CHANGES, maxBuffered));
     this.zongji = new ZongJi({
-      host: cfg.host,
-      port: cfg.port,
-      user: cfg.user,
-      password: cfg.password,
-      ...(cfg.ssl === 'require' ? { ssl: { rejectUnauthorized: false } } : cfg.ssl === 'verify-full' ? { ssl: { rejectUnauthorized: true, ...(cfg.sslRootCert ? { ca: cfg.sslRootCert } : {}) } } : {}),
-      connectTimeout: cfg.connectTimeoutMs ?? 10_000,
-      charset: 'utf8mb4',
+      ...loginOptions(cfg),
       dateStrings: true,
       timezone: 'Z',
       jsonStrings: true,
@@ -140,16 +132,13 @@ class MyChangeStream implements ChangeStream {
     this.zongji.connection?.on('end', () => this.fail(new Error('Connection lost: the binlog connection to the source ended')));
   }
 
-  fail(e: Error): void {
-    if (this.closed) return;
-    this.failure ??= e;
-    this.wake();
+  /** changes waiting in memory */
+  get buffered(): number {
+    return this.buffer.buffered;
   }
 
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    w?.();
+  fail(e: Error): void {
+    this.buffer.fail(e);
   }
 
   private onEvent(e: AnyBinlogEvent): void {
@@ -214,7 +203,7 @@ class MyChangeStream implements ChangeStream {
     this.loadColumns().then(
       () => {
         this.refreshing = false;
-        if (!this.paused) this.zongji.connection?.resume();
+        if (!this.buffer.paused) this.zongji.connection?.resume();
       },
       (err: Error) => {
         this.refreshing = false;
@@ -237,7 +226,7 @@ class MyChangeStream implements ChangeStream {
         if (origin === undefined || name === 'deleterows') continue;
         t.origin = origin;
         if (this.skipOrigins.has(ANY_ORIGIN) || this.skipOrigins.has(origin)) {
-          this.buffered -= t.changes.length;
+          this.buffer.drop(t.changes.length);
           t.changes = [];
           t.skip = true;
         }
@@ -270,18 +259,13 @@ class MyChangeStream implements ChangeStream {
         t.changes.push({ op: 'update', table, before: conv(u.before), after: conv(u.after) });
       }
     }
-    this.buffered += e.rows.length;
-    this.bufferedBytes += size;
-    if (t.changes.length >= this.partChanges || t.bytes >= MAX_BUFFERED_BYTES / 2) this.flushPart(t);
-    if ((this.buffered > this.maxBuffered || this.bufferedBytes > MAX_BUFFERED_BYTES) && !this.paused) {
-      this.paused = true;
-      this.zongji.connection?.pause();
-    }
+    if (t.changes.length >= this.partChanges || t.bytes >= this.buffer.maxBytes / 2) this.flushPart(t);
+    this.buffer.hold(e.rows.length, size);
   }
 
   /** hands over a part; the writer keeps the parts of one transaction in one target transaction */
   private flushPart(t: OpenTxn): void {
-    this.push({ position: '', commitTime: new Date(), origin: t.origin, changes: t.changes, bytes: t.bytes, partial: true });
+    this.buffer.push({ position: '', commitTime: new Date(), origin: t.origin, changes: t.changes, bytes: t.bytes, partial: true });
     t.changes = [];
     t.bytes = 0;
   }
@@ -293,55 +277,21 @@ class MyChangeStream implements ChangeStream {
     const position = formatPos({ file: this.file, pos: nextPosition });
     const commitTime = t.beat ?? new Date(timestampMs);
     const changes = t.skip ? [] : t.changes;
-    const last = this.ready.length > this.head ? this.ready[this.ready.length - 1] : null;
+    const last = this.buffer.lastWaiting();
     if (!changes.length && last && !last.partial && !last.changes.length) {
       // consecutive empty transactions (heartbeats, skipped, other tables): one is enough
       last.position = position;
       last.commitTime = commitTime;
       last.bytes += t.bytes + size;
       last.origin = undefined;
-      this.wake();
+      this.buffer.wake();
       return;
     }
-    this.push({ position, commitTime, origin: t.origin, changes, bytes: t.bytes + size });
-  }
-
-  private push(t: Transaction): void {
-    this.ready.push(t);
-    this.wake();
+    this.buffer.push({ position, commitTime, origin: t.origin, changes, bytes: t.bytes + size });
   }
 
   async read(maxChanges: number): Promise<Transaction[]> {
-    while (this.head >= this.ready.length) {
-      if (this.failure) throw this.failure;
-      if (this.closed) return [];
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-    }
-    const out: Transaction[] = [];
-    let n = 0;
-    while (this.head < this.ready.length && (out.length === 0 || n + (this.ready[this.head]?.changes.length ?? 0) <= maxChanges)) {
-      const t = this.ready[this.head];
-      this.ready[this.head++] = null;
-      if (!t) continue;
-      n += t.changes.length;
-      out.push(t);
-      if (t.partial) break;
-    }
-    if (this.head >= this.ready.length) {
-      this.ready = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.ready.length) {
-      this.ready = this.ready.slice(this.head);
-      this.head = 0;
-    }
-    this.buffered = Math.max(0, this.buffered - n);
-    for (const t of out) this.bufferedBytes -= t.bytes;
-    if (this.bufferedBytes < 0) this.bufferedBytes = 0;
-    const drained = this.head >= this.ready.length;
-    if (this.paused && (drained || (this.buffered <= this.maxBuffered / 2 && this.bufferedBytes <= MAX_BUFFERED_BYTES / 2))) {
-      this.paused = false;
-      if (!this.refreshing) this.zongji.connection?.resume();
-    }
+    const out = await this.buffer.read(maxChanges);
     await this.rowFilter.apply(out);
     return out;
   }
@@ -356,9 +306,8 @@ class MyChangeStream implements ChangeStream {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.wake();
+    if (this.buffer.closed) return;
+    this.buffer.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 3000);
       this.zongji.once('stopped', () => {

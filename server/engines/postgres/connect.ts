@@ -2,6 +2,7 @@
 // caller that does (look for `finally { await c.end() }`).
 import pg from 'pg';
 import type { ConnectionConfig, ConnectivityResult, TableRef } from '../types';
+import { tlsOptions } from '../shared/tls';
 
 // int8, numeric and friends stay strings; timestamps and dates stay text: values travel as text.
 const identity = (v: string) => v;
@@ -18,12 +19,7 @@ export interface ConnectOptions {
 }
 
 export function clientConfig(cfg: ConnectionConfig, opts: ConnectOptions = {}): pg.ClientConfig {
-  const ssl =
-    cfg.ssl === 'require'
-      ? { rejectUnauthorized: false }
-      : cfg.ssl === 'verify-full'
-        ? { rejectUnauthorized: true, ...(cfg.sslRootCert ? { ca: cfg.sslRootCert } : {}) }
-        : undefined;
+  const ssl = tlsOptions(cfg);
   const c: pg.ClientConfig & { replication?: string } = {
     host: cfg.host,
     port: cfg.port,

@@ -13,7 +13,8 @@ import type pg from 'pg';
 import { badRequest } from '../../errors';
 import type { ConnectionConfig, Row, TableMapping, TableRef } from '../types';
 import { describeConnectError, isConnectionError, q, qualify, withClient } from './connect';
-import { LexError, tokenize, type Token } from './sql-lexer';
+import { filterFail as fail, filterTokens } from '../shared/filter-check';
+import { tokenize, type Token } from './sql-lexer';
 
 const FIELD = 'objects.where';
 
@@ -69,10 +70,6 @@ export interface ParsedFilter {
   columns: string[];
 }
 
-function fail(message: string, field: string): never {
-  throw badRequest(`Invalid WHERE condition: ${message}`, field);
-}
-
 /** Reads a type name at tokens[j] (after :: or AS); returns the index after it. */
 function skipTypeName(t: Token[], j: number, field: string): number {
   const tok = t[j];
@@ -108,14 +105,7 @@ function skipTypeName(t: Token[], j: number, field: string): number {
  * problem and the fix.
  */
 export function parseFilter(where: string, field = FIELD): ParsedFilter {
-  let t: Token[];
-  try {
-    t = tokenize(where, true);
-  } catch (e) {
-    if (e instanceof LexError) fail(`${e.message} (at character ${e.pos + 1}). Write one condition over the table's columns, such as id > 100 AND status = 'paid'.`, field);
-    throw e;
-  }
-  if (t.length === 0) fail('the condition is empty. Enter a condition such as id > 100, or remove the filter.', field);
+  const t: Token[] = filterTokens(where, field, (src) => tokenize(src, true));
   const columns = new Set<string>();
   let depth = 0;
   let brackets = 0;

@@ -12,6 +12,7 @@ import {
 } from './catalog-queries';
 import { connect, describeConnectError, lit, q } from './connect';
 import { validateFilter } from './filter';
+import { emptyTable, markNotNullKeys } from '../shared/catalog';
 
 const NEUTRAL_BY_NAME: Record<string, NeutralType> = {
   bool: 'boolean', int2: 'int16', int4: 'int32', int8: 'int64', float4: 'float32', float8: 'float64', numeric: 'decimal',
@@ -95,20 +96,14 @@ async function readCatalog(c: pg.Client, version: number, serverVersion: string,
   const colSeq = new Map(seqRows.map((r) => [`${r.relid}:${r.attnum}`, { schema: r.seq_schema, name: r.seq_name }]));
   const byOid = new Map<number, CatalogTable>();
   const tables: CatalogTable[] = tableRows.map((r) => {
-    const t: CatalogTable = {
+    const t = emptyTable({
       schema: r.nspname,
       name: r.relname,
-      columns: [],
-      primaryKey: null,
-      uniqueKeys: [],
-      foreignKeys: [],
-      indexes: [],
       rowEstimate: Math.max(0, Math.round(Number(r.reltuples))),
       bytesEstimate: Number(r.bytes),
       replicaIdentity: (['d', 'f', 'n', 'i'].includes(r.relreplident) ? r.relreplident : 'd') as CatalogTable['replicaIdentity'],
-      replicaIdentityColumns: null,
       partitioned: r.relkind === 'p',
-    };
+    });
     byOid.set(Number(r.oid), t);
     return t;
   });
@@ -155,10 +150,7 @@ async function readCatalog(c: pg.Client, version: number, serverVersion: string,
     }
   }
 
-  for (const t of tables) {
-    const notNull = new Set(t.columns.filter((c) => !c.nullable).map((c) => c.name));
-    for (const u of t.uniqueKeys) u.allNotNull = u.columns.every((c) => notNull.has(c));
-  }
+  markNotNullKeys(tables);
 
   const schemaSet = new Set(schemas.map((s) => s.nspname));
   const usedSeqs = new Set(seqRows.map((r) => `${r.seq_schema}.${r.seq_name}`));

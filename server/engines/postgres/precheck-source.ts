@@ -1,16 +1,12 @@
 // Precheck items that look at the source database.
-import type { PrecheckInput } from '../types';
 import { catalogQuery } from './catalog-queries';
 import { lit, q, qualify } from './connect';
 import { validateFilterOn } from './filter';
 import { HEARTBEAT, slotName } from './names';
-import { listNames, listStatements, pass, qualifiedList, refParams, type Check } from './precheck-util';
+import { dataSync, filtersCheck, incremental, isPair, listNames, listStatements, pass } from '../shared/precheck-util';
+import { qualifiedList, refParams, type Check, type CheckContext } from './precheck-util';
 
-const incremental = (i: { syncTypes: { incremental: boolean } }) => i.syncTypes.incremental;
-/** a direction of a two-way pair, or a reverse task */
-const isPair = (i: PrecheckInput) => i.topology === 'TwoWay' || i.topology === 'Reverse';
 const PAIR_KEYS = 'In two-way synchronization and reverse tasks, conflicts are detected and rows are matched on both sides by their primary or unique keys, so every table needs one.';
-const dataSync = (i: { syncTypes: { full: boolean; incremental: boolean } }) => i.syncTypes.full || i.syncTypes.incremental;
 
 /** seconds after which an open transaction counts as long-running (DTS_LONG_TXN_SECONDS) */
 export function longTransactionSeconds(): number {
@@ -336,24 +332,5 @@ export const sourceChecks: Check[] = [
       return { result: 'warn', cause: `${held} ${implies}`, fix };
     },
   },
-  {
-    key: 'source.filters',
-    name: 'Check the WHERE conditions of the tables to be synchronized',
-    sides: ['source'],
-    when: (i) => dataSync(i) && i.mappings.some((m) => m.where),
-    async run({ source, input }) {
-      const problems: string[] = [];
-      for (const m of input.mappings) {
-        if (!m.where) continue;
-        try {
-          await validateFilterOn(source, m.source, m.where);
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'BAD_REQUEST') throw e;
-          problems.push(e instanceof Error ? e.message : String(e));
-        }
-      }
-      if (!problems.length) return pass();
-      return { result: 'fail', cause: listNames(problems, 5), fix: 'Correct the WHERE conditions in the selected objects (right-click a table), then run the precheck again.' };
-    },
-  },
+  filtersCheck<CheckContext>((ctx, table, where) => validateFilterOn(ctx.source, table, where)),
 ];

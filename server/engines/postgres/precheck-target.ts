@@ -1,11 +1,8 @@
 // Precheck items that look at the destination database (and one that compares both sides).
-import type { TableRef } from '../types';
-import { tableKey } from '../types';
 import { catalogQuery } from './catalog-queries';
 import { q, qualify } from './connect';
-import { listNames, listStatements, pass, qualifiedList, refParams, type Check, type CheckContext } from './precheck-util';
-
-const dataSync = (i: { syncTypes: { full: boolean; incremental: boolean } }) => i.syncTypes.full || i.syncTypes.incremental;
+import { conflictingTablesCheck, dataSync, listNames, listStatements, pass, tablesExistCheck } from '../shared/precheck-util';
+import { qualifiedList, refParams, type Check, type CheckContext } from './precheck-util';
 
 interface TargetTable {
   schema: string;
@@ -54,21 +51,7 @@ export const targetChecks: Check[] = [
       };
     },
   },
-  {
-    key: 'target.tables_exist',
-    name: 'Check the existence of the destination tables',
-    sides: ['target'],
-    when: (i) => !i.syncTypes.schema && dataSync(i),
-    async run(ctx) {
-      const missing = (await targetTables(ctx)).filter((t) => !t.found);
-      if (!missing.length) return pass();
-      return {
-        result: 'fail',
-        cause: `Schema Synchronization is not selected, so the destination tables must exist, but these do not: ${qualifiedList(missing)}.`,
-        fix: 'Select Schema Synchronization, or create the tables in the destination database, or map the tables to existing ones.',
-      };
-    },
-  },
+  tablesExistCheck<CheckContext>(async (ctx) => (await targetTables(ctx)).filter((t) => !t.found), qualifiedList),
   {
     key: 'target.write_privilege',
     name: 'Check the write permission of the destination database account',
@@ -91,30 +74,7 @@ export const targetChecks: Check[] = [
       };
     },
   },
-  {
-    key: 'target.conflicting_tables',
-    name: 'Check the existence of tables with the same names in the destination database',
-    sides: ['target'],
-    when: (i) => i.syncTypes.schema,
-    async run(ctx) {
-      const ignore = new Set((ctx.input.ignoreExistingTargets ?? []).map((t: TableRef) => tableKey(t)));
-      const existing = (await targetTables(ctx)).filter((t) => t.found && !ignore.has(tableKey(t)));
-      if (!existing.length) return pass();
-      const names = qualifiedList(existing);
-      if (ctx.input.conflictingTables === 'IgnoreErrorsAndProceed') {
-        return {
-          result: 'warn',
-          cause: `The destination database already has tables with the same names: ${names}. Ignore Errors and Proceed is selected: rows with the same primary key are kept during full data synchronization and overwritten during incremental data synchronization; different schemas may make the task fail.`,
-          fix: 'Make sure the existing tables have the same schema as the source tables, or rename the tables with object name mapping.',
-        };
-      }
-      return {
-        result: 'fail',
-        cause: `The destination database already has tables with the same names: ${names}.`,
-        fix: 'Rename the tables in the destination with object name mapping, or drop or rename the existing destination tables, or select Ignore Errors and Proceed in Processing Mode of Conflicting Tables.',
-      };
-    },
-  },
+  conflictingTablesCheck<CheckContext>(async (ctx) => (await targetTables(ctx)).filter((t) => t.found), qualifiedList),
   {
     key: 'target.session_replication_role',
     name: 'Check whether the destination database account can set session_replication_role',

@@ -5,7 +5,7 @@
 // destination could not insert it.
 import type pg from 'pg';
 import type { ConnectionConfig, Row, TableMapping, Transaction } from '../types';
-import { tableKey } from '../types';
+import { deleteUnmatched, filterHits } from '../shared/row-filter';
 import { connect, q, qualify } from './connect';
 import { matchFilter, sourceColumnTypes } from './filter';
 import { textArray } from './apply-sql';
@@ -29,26 +29,14 @@ export class RowFilter {
     if (!this.filtered.length) return;
     this.client ??= await connect(this.cfg, { applicationName: 'dts-filter' });
     for (const m of this.filtered) {
-      const key = tableKey(m.source);
-      const hits: { t: Transaction; i: number; row: Row }[] = [];
-      for (const t of txns) {
-        t.changes.forEach((c, i) => {
-          if ((c.op === 'insert' || c.op === 'update') && tableKey(c.table) === key) hits.push({ t, i, row: c.after });
-        });
-      }
+      const hits = filterHits(txns, m);
       if (!hits.length) continue;
       const types = await sourceColumnTypes(this.client, m.source);
       const ok = await matchFilter(this.client, m, hits.map((h) => h.row), types);
       const incomplete: Row[] = [];
-      hits.forEach((h, j) => {
-        const c = h.t.changes[h.i];
-        if (ok[j]) {
-          if (c.op === 'update' && m.columns.some((col) => c.after[col.source] === undefined)) incomplete.push(c.after);
-          return;
-        }
-        if (c.op === 'insert') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.after, m) };
-        else if (c.op === 'update') h.t.changes[h.i] = { op: 'delete', table: c.table, before: keyOf(c.before ?? c.after, m) };
-      });
+      for (const c of deleteUnmatched(hits, ok, (row) => keyOf(row, m))) {
+        if (c.op === 'update' && m.columns.some((col) => c.after[col.source] === undefined)) incomplete.push(c.after);
+      }
       if (incomplete.length) await this.complete(m, incomplete, types);
     }
   }

@@ -8,6 +8,7 @@ import { connect, lit, q, qualify } from './connect';
 import { slotName } from './names';
 import { ensureCaptureObjects, slotExists } from './capture';
 import { ChangesLostError } from '../shared/errors';
+import { WorkerPool, type PoolWorker } from '../shared/worker-pool';
 
 /** tables above this size are split into ctid ranges so several workers can copy them */
 const CHUNK_BYTES = 128 * 1024 * 1024;
@@ -26,25 +27,23 @@ export function copyOutSql(m: TableMapping, chunk: ChunkSpec, format: 'binary' |
   return `COPY ${body} TO STDOUT${format === 'binary' ? ' (FORMAT binary)' : ''}`;
 }
 
-interface Worker {
-  client: pg.Client;
-  busy: boolean;
-  /** its COPY did not finish: the connection is closed and the worker is out of the pool */
-  dead: boolean;
-}
+/** a snapshot reader; it is dead once a COPY did not finish */
+type Worker = PoolWorker<pg.Client>;
 
 class PgSnapshotSession implements SnapshotSession {
-  private waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
+  private pool: WorkerPool<pg.Client>;
   constructor(
     readonly position: string,
-    private workers: Worker[],
+    workers: Worker[],
     readonly replayUntil: string | null = null,
-  ) {}
+  ) {
+    this.pool = new WorkerPool(workers);
+  }
 
   async chunks(m: TableMapping, _estimateRows: number): Promise<ChunkSpec[]> {
-    const w = await this.acquire();
+    const w = await this.pool.acquire();
     try {
-      const r = await w.client.query<{ pages: string; kind: string }>(
+      const r = await w.conn.query<{ pages: string; kind: string }>(
         `SELECT (pg_relation_size(c.oid) / ${PAGE})::bigint AS pages, c.relkind AS kind FROM pg_class c WHERE c.oid = ${lit(qualify(m.source))}::regclass`,
       );
       // a partitioned table has no rows of its own: COPY reads it through a query, whole
@@ -63,29 +62,29 @@ class PgSnapshotSession implements SnapshotSession {
       }
       return out;
     } finally {
-      this.releaseWorker(w);
+      this.pool.release(w);
     }
   }
 
   async read(m: TableMapping, chunk: ChunkSpec, format: BulkStream['format']) {
-    const w = await this.acquire();
+    const w = await this.pool.acquire();
     const fmt = format === 'pg-copy-binary' ? 'binary' : 'text';
-    const stream = w.client.query(copyTo(copyOutSql(m, chunk, fmt)));
+    const stream = w.conn.query(copyTo(copyOutSql(m, chunk, fmt)));
     let ended = false;
     let released = false;
     const release = async () => {
       if (released) return;
       released = true;
       if (ended) {
-        this.releaseWorker(w);
+        this.pool.release(w);
         return;
       }
       // the COPY was cut short (the destination failed): this connection is still in COPY
       // mode and its snapshot cannot be trusted, so close it rather than reuse it
       w.dead = true;
       stream.destroy();
-      await w.client.end().catch(() => undefined);
-      this.releaseWorker(w);
+      await w.conn.end().catch(() => undefined);
+      this.pool.release(w);
     };
     const done = new Promise<void>((resolve, reject) => {
       stream.on('end', () => {
@@ -103,37 +102,11 @@ class PgSnapshotSession implements SnapshotSession {
     return { data, done, release };
   }
 
-  private acquire(): Promise<Worker> {
-    const free = this.workers.find((w) => !w.busy && !w.dead);
-    if (free) {
-      free.busy = true;
-      return Promise.resolve(free);
-    }
-    if (this.workers.every((w) => w.dead)) return Promise.reject(new Error('every snapshot reader has failed'));
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  private releaseWorker(w: Worker): void {
-    if (w.dead) {
-      w.busy = false;
-      if (this.workers.every((x) => x.dead)) {
-        for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('every snapshot reader has failed'));
-      }
-      return;
-    }
-    const next = this.waiters.shift();
-    if (next) next.resolve(w);
-    else w.busy = false;
-  }
-
   async close(): Promise<void> {
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the snapshot is closed'));
-    await Promise.all(
-      this.workers.map(async (w) => {
-        if (!w.dead) await w.client.query('COMMIT').catch(() => undefined);
-        await w.client.end().catch(() => undefined);
-      }),
-    );
+    await this.pool.close(async (w) => {
+      if (!w.dead) await w.conn.query('COMMIT').catch(() => undefined);
+      await w.conn.end().catch(() => undefined);
+    });
   }
 }
 
@@ -142,13 +115,13 @@ async function openWorkers(cfg: ConnectionConfig, n: number, snapshot: string): 
   try {
     for (let i = 0; i < n; i++) {
       const client = await connect(cfg, { applicationName: 'dts-snapshot' });
-      workers.push({ client, busy: false, dead: false });
+      workers.push({ conn: client, busy: false, dead: false });
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET TRANSACTION SNAPSHOT ${lit(snapshot)}`);
     }
     return workers;
   } catch (e) {
-    await Promise.all(workers.map((w) => w.client.end().catch(() => undefined)));
+    await Promise.all(workers.map((w) => w.conn.end().catch(() => undefined)));
     throw e;
   }
 }

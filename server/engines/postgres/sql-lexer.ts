@@ -5,6 +5,8 @@
 //   schemas, tables and columns (lenient: it only needs token boundaries).
 // Every token keeps its source offsets, so a rewrite replaces tokens and leaves the rest as is.
 
+import { LexError } from '../shared/filter-check';
+
 export type TokenKind =
   | 'word' // unquoted identifier or keyword; `value` is lower-cased
   | 'qident' // "quoted identifier"; `value` is the exact name
@@ -23,12 +25,7 @@ export interface Token {
   end: number;
 }
 
-export class LexError extends Error {
-  constructor(message: string, readonly pos: number) {
-    super(message);
-    this.name = 'LexError';
-  }
-}
+export { LexError };
 
 const OP_CHARS = new Set('+-*/<>=~!@#%^&|`?'.split(''));
 const isWordStart = (ch: string) => /[A-Za-z_\u0080-\uffff]/.test(ch);

@@ -14,13 +14,13 @@ import { HEARTBEAT, publicationName, slotName } from './names';
 import { bigToLsn, lsnToBig, PG_EPOCH_OFFSET_US } from './types';
 import { PgoutputDecoder } from './pgoutput';
 import { ANY_ORIGIN } from '../types';
+import { ChangeBuffer } from '../shared/change-buffer';
 import { ChangesLostError } from '../shared/errors';
+import { heartbeatLoop } from '../shared/heartbeat';
 
 /** changes per part of a very large transaction */
 const PART_CHANGES = 20_000;
 const STATUS_INTERVAL_MS = 5_000;
-/** the socket also pauses past this many wire bytes of waiting changes (wide rows) */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 interface OpenTxn {
   changes: Change[];
@@ -32,17 +32,9 @@ interface OpenTxn {
 
 class PgChangeStream implements ChangeStream {
   private decoder: PgoutputDecoder;
-  /** transactions ready to hand over: a queue read from `head` (Array.shift is O(n)) */
-  private ready: (Transaction | null)[] = [];
-  private head = 0;
-  private buffered = 0;
-  /** wire bytes of the changes waiting (queued and in the open transaction) */
-  private bufferedBytes = 0;
+  /** transactions ready to hand over, and the backpressure on the socket (wire bytes) */
+  private buffer: ChangeBuffer;
   private txn: OpenTxn | null = null;
-  private waiter: (() => void) | null = null;
-  private failure: Error | null = null;
-  private closed = false;
-  private paused = false;
   private acked: bigint;
   /** commit position of the last whole transaction handed to the queue */
   private pushedUpTo = 0n;
@@ -54,10 +46,14 @@ class PgChangeStream implements ChangeStream {
     private cfg: ConnectionConfig,
     private mappings: TableMapping[],
     private skipOrigins: Set<string>,
-    private maxBuffered: number,
+    maxBuffered: number,
     start: bigint,
   ) {
     this.acked = start;
+    this.buffer = new ChangeBuffer(maxBuffered, {
+      pause: () => this.connection.stream.pause(),
+      resume: () => this.connection.stream.resume(),
+    });
     const wanted = new Set(mappings.map((m) => tableKey(m.source)));
     const heartbeat = tableKey(HEARTBEAT);
     this.decoder = new PgoutputDecoder((schema, name) => {
@@ -83,20 +79,12 @@ class PgChangeStream implements ChangeStream {
     });
     this.client.on('error', (e) => this.fail(e));
     this.client.on('end', () => {
-      if (!this.closed) this.fail(new Error('Connection terminated: replication stream from the source ended'));
+      if (!this.buffer.closed) this.fail(new Error('Connection terminated: replication stream from the source ended'));
     });
   }
 
   fail(e: Error): void {
-    if (this.closed) return;
-    this.failure ??= e;
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    w?.();
+    this.buffer.fail(e);
   }
 
   private onCopyData(buf: Buffer): void {
@@ -106,7 +94,7 @@ class PgChangeStream implements ChangeStream {
       // the slot advances over WAL of other tables and a shutting-down server is not kept
       // waiting for a confirmation of its shutdown checkpoint.
       const sent = buf.readBigUInt64BE(1);
-      const idle = !this.txn && this.head >= this.ready.length && this.acked >= this.pushedUpTo;
+      const idle = !this.txn && this.buffer.drained && this.acked >= this.pushedUpTo;
       if (idle && sent > this.acked) {
         this.acked = sent;
         this.sendStatus(false);
@@ -143,7 +131,7 @@ class PgChangeStream implements ChangeStream {
         this.txn = null;
         if (!t) return;
         this.pushedUpTo = d.end;
-        this.push({ position: d.position, commitTime: d.commitTime, origin: t.origin, changes: t.skip ? [] : t.changes, bytes: t.bytes + size });
+        this.buffer.push({ position: d.position, commitTime: d.commitTime, origin: t.origin, changes: t.skip ? [] : t.changes, bytes: t.bytes + size });
         return;
     }
   }
@@ -152,66 +140,24 @@ class PgChangeStream implements ChangeStream {
     t.bytes += size;
     if (t.skip) return;
     t.changes.push(change);
-    this.buffered++;
-    this.bufferedBytes += size;
-    if (t.changes.length >= PART_CHANGES || t.bytes >= MAX_BUFFERED_BYTES / 2) {
+    if (t.changes.length >= PART_CHANGES || t.bytes >= this.buffer.maxBytes / 2) {
       // hand over a part; the writer keeps parts of one transaction in one target transaction
-      this.push({ position: '', commitTime: new Date(), origin: t.origin, changes: t.changes, bytes: t.bytes, partial: true });
+      this.buffer.push({ position: '', commitTime: new Date(), origin: t.origin, changes: t.changes, bytes: t.bytes, partial: true });
       t.changes = [];
       t.bytes = 0;
       t.partsSent++;
     }
-    if ((this.buffered > this.maxBuffered || this.bufferedBytes > MAX_BUFFERED_BYTES) && !this.paused) {
-      this.paused = true;
-      this.connection.stream.pause();
-    }
-  }
-
-  private push(t: Transaction): void {
-    this.ready.push(t);
-    this.wake();
+    this.buffer.hold(1, size);
   }
 
   async read(maxChanges: number): Promise<Transaction[]> {
-    while (this.head >= this.ready.length) {
-      if (this.failure) throw this.failure;
-      if (this.closed) return [];
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-    }
-    const out: Transaction[] = [];
-    let n = 0;
-    while (this.head < this.ready.length && (out.length === 0 || n + (this.ready[this.head]?.changes.length ?? 0) <= maxChanges)) {
-      const t = this.ready[this.head];
-      // handed over: the queue must not keep it alive until the next compaction
-      this.ready[this.head++] = null;
-      if (!t) continue;
-      n += t.changes.length;
-      out.push(t);
-      if (t.partial) break;
-    }
-    if (this.head >= this.ready.length) {
-      this.ready = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.ready.length) {
-      this.ready = this.ready.slice(this.head);
-      this.head = 0;
-    }
-    this.buffered -= n;
-    for (const t of out) this.bufferedBytes -= t.bytes;
-    if (this.bufferedBytes < 0) this.bufferedBytes = 0;
-    // below half the limits, or nothing left to hand over (what waits is the open transaction,
-    // which can only be handed over once more of it is read)
-    const drained = this.head >= this.ready.length;
-    if (this.paused && (drained || (this.buffered <= this.maxBuffered / 2 && this.bufferedBytes <= MAX_BUFFERED_BYTES / 2))) {
-      this.paused = false;
-      this.connection.stream.resume();
-    }
+    const out = await this.buffer.read(maxChanges);
     await this.rowFilter.apply(out);
     return out;
   }
 
   private sendStatus(reply: boolean): void {
-    if (this.closed || this.failure) return;
+    if (this.buffer.closed || this.buffer.failure) return;
     const buf = Buffer.alloc(34);
     buf[0] = 0x72;
     buf.writeBigUInt64BE(this.acked, 1);
@@ -235,11 +181,10 @@ class PgChangeStream implements ChangeStream {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.buffer.closed) return;
     this.sendStatus(false);
-    this.closed = true;
+    this.buffer.close();
     clearInterval(this.statusTimer);
-    this.wake();
     await this.client.end().catch(() => undefined);
     await this.rowFilter.close();
   }
@@ -300,31 +245,18 @@ export const streamSource: StreamSource = {
   },
 
   startHeartbeat(cfg, taskId, everyMs, onError) {
-    let client: pg.Client | null = null;
-    let stopped = false;
-    let running: Promise<void> = Promise.resolve();
-    const tick = async () => {
-      try {
-        client ??= await connect(cfg, { applicationName: `dts-heartbeat-${taskId}`, statementTimeoutMs: 10_000 });
-        await beat(client, taskId);
-      } catch (e) {
-        await client?.end().catch(() => undefined);
-        client = null;
-        if (!stopped) onError(e);
-      }
-    };
-    const timer = setInterval(() => {
-      running = running.then(tick);
-    }, everyMs);
-    running = tick();
-    return {
-      async stop() {
-        stopped = true;
-        clearInterval(timer);
-        await running;
-        await client?.end().catch(() => undefined);
+    return heartbeatLoop<pg.Client>(
+      everyMs,
+      {
+        open: () => connect(cfg, { applicationName: `dts-heartbeat-${taskId}`, statementTimeoutMs: 10_000 }),
+        async beat(client) {
+          await beat(client, taskId);
+          return true;
+        },
+        close: (client) => client.end().catch(() => undefined),
       },
-    };
+      onError,
+    );
   },
 
   cleanup: (cfg, { taskId }) => dropCaptureObjects(cfg, taskId),
