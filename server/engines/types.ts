@@ -218,6 +218,8 @@ export interface PrecheckInput {
    * keys to detect conflicts, and a reverse task's slot waits, holding WAL, until it starts.
    */
   topology?: 'OneWay' | 'TwoWay' | 'Reverse';
+  /** Retry Time for Failed Connections, in minutes: how long the task may stop reading the source */
+  retryWindowMinutes?: number;
 }
 
 // ---------------------------------------------------------------- capabilities

@@ -129,6 +129,7 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
           syncTypes: { schema: task.syncSchema, full: task.syncFull, incremental: task.syncIncremental },
           conflictingTables: settings.conflictingTables,
           topology: task.topology,
+          retryWindowMinutes: settings.retryConnectionMinutes,
           ...(task.topology === 'TwoWay' && task.direction === 'Reverse' ? { ignoreExistingTargets: await forwardSources(task.peerTaskId ?? task.peerOf?.id ?? null) } : {}),
         });
         for await (const item of items) await record(item);

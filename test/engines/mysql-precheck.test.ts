@@ -114,6 +114,10 @@ describe('MySQL precheck (MariaDB)', { skip }, () => {
       assert.match(it.fix ?? '', /binlog_expire_logs_seconds = 604800/);
       const incrOnly = await collect(await input(src.config(''), keyed, { syncTypes: { schema: false, full: false, incremental: true } }));
       assert.equal(item(incrOnly, 'source.binlog_retention').result, 'pass', 'one day covers an incremental-only task');
+      // a retry window of two days is longer than the logs are kept
+      const longRetry = await collect(await input(src.config(''), keyed, { syncTypes: { schema: false, full: false, incremental: true }, retryWindowMinutes: 2880 }));
+      assert.equal(item(longRetry, 'source.binlog_retention').result, 'warn');
+      assert.match(item(longRetry, 'source.binlog_retention').cause ?? '', /Retry Time for Failed Connections is 2 days/);
     } finally {
       await src.query('SET GLOBAL expire_logs_days = 0');
     }

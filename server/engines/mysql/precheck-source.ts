@@ -9,7 +9,7 @@ import { grantee, qualifiedList, readGrants, type Check, type CheckContext } fro
 
 const PAIR_KEYS = 'In two-way synchronization and reverse tasks, conflicts are detected and rows are matched on both sides by their primary or unique keys, so every table needs one.';
 const HOUR = 3600;
-/** DTS's default Retry Time for Failed Connections (720 minutes) */
+/** DTS's default Retry Time for Failed Connections (720 minutes), when the input gives none */
 const RETRY_WINDOW_SECONDS = 12 * HOUR;
 
 async function variableValue(c: MyConnection, name: string): Promise<string | null> {
@@ -56,11 +56,12 @@ export const sourceChecks: Check[] = [
       const days = Number((await variableValue(source, 'expire_logs_days')) ?? 0);
       const retention = secs > 0 ? secs : days * 86400;
       if (retention <= 0) return pass('Binary logs are never purged automatically (binlog_expire_logs_seconds and expire_logs_days are 0); watch the disk of the source.');
-      const wanted = input.syncTypes.full ? 7 * 86400 : 86400;
+      const window = input.retryWindowMinutes ? input.retryWindowMinutes * 60 : RETRY_WINDOW_SECONDS;
+      const wanted = Math.max(window, input.syncTypes.full ? 7 * 86400 : 86400);
       if (retention >= wanted) return pass(`Binary logs are kept for ${duration(retention)}.`);
       return {
         result: 'warn',
-        cause: `Binary logs are kept for ${duration(retention)}. If the task stops or falls behind for longer (the Retry Time for Failed Connections is ${duration(RETRY_WINDOW_SECONDS)} by default${input.syncTypes.full ? ', and a full data load delays reading the binary log' : ''}), the source purges logs the task still needs and the task must be created again.`,
+        cause: `Binary logs are kept for ${duration(retention)}. If the task stops or falls behind for longer (the task's Retry Time for Failed Connections is ${duration(window)}${input.syncTypes.full ? ', and a full data load delays reading the binary log' : ''}), the source purges logs the task still needs and the task must be created again.`,
         fix: `Keep binary logs for at least ${duration(wanted)}: SET GLOBAL binlog_expire_logs_seconds = ${wanted}; (MySQL 8, MariaDB 10.6+) or SET GLOBAL expire_logs_days = ${wanted / 86400}; and the same in the configuration file.`,
       };
     },
