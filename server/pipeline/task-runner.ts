@@ -120,7 +120,9 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
   try {
     // the position recorded with the data; before the first apply, the snapshot's position or
     // the one the capture started at (engines without a slot, such as MySQL, need it)
-    const from = (await writer.checkpoint()) ?? ctx.task.checkpoint;
+    // (read now: the full stage of this same run may have just stored it)
+    const stored = await db().task.findUniqueOrThrow({ where: { id: taskId }, select: { checkpoint: true, replayUntil: true } });
+    const from = (await writer.checkpoint()) ?? stored.checkpoint;
     // What the paired task applied here is not sent back. A two-way direction skips every
     // replicated transaction: its other direction may be configured while this one runs.
     const peer = (await peerTaskId(db(), taskId))?.peerId;
@@ -131,12 +133,11 @@ async function incrementalStage(ctx: TaskContext, mappings: TableMapping[], sign
     metrics.start();
     await setStatus(taskId, TaskStatus.Running);
     await recordEvent(taskId, 'info', `Incremental Data Synchronization running from source position ${from ?? 'the slot start'}`);
-    const { replayUntil } = await db().task.findUniqueOrThrow({ where: { id: taskId }, select: { replayUntil: true } });
     await runIncremental({
       stream,
       writer,
       mappings,
-      conflicts: conflictHandling({ ...ctx.task, replayUntil }, ctx.settings.conflictPolicy),
+      conflicts: conflictHandling({ ...ctx.task, replayUntil: stored.replayUntil }, ctx.settings.conflictPolicy),
       metrics,
       signal,
       maxBatchChanges: 20_000,

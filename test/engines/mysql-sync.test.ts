@@ -80,6 +80,9 @@ describe('MySQL (MariaDB 10.11) -> MySQL: one-way sync', { skip: NO_MARIADB }, (
     });
     await setDesired(task, 'Running');
     await waitStatus(task, 'Running', 120_000);
+    const { db } = await import('../../server/db');
+    const retries = await db().taskEvent.findMany({ where: { taskId: task, message: { startsWith: 'Retrying' } } });
+    assert.deepEqual(retries.map((e) => e.message), [], 'from the full load straight into incremental sync, with no retry');
 
     // incremental: inserts, updates (a key change too), deletes, rows moving in and out of the filter
     await insertTypes(s.source, 501, 800);
@@ -117,7 +120,6 @@ describe('MySQL (MariaDB 10.11) -> MySQL: one-way sync', { skip: NO_MARIADB }, (
     await same(s, 'orders', ['id', 'customer', 'status', 'amount'], ['id'], { db: 'shop_copy', table: 'orders_open', cols: ['id', 'client', 'status', 'amount'], where: "status <> 'cancelled'" });
 
     // latency while the source is idle comes from the heartbeat
-    const { db } = await import('../../server/db');
     await waitFor('a metric sample with latency', async () => (await db().metricSample.findFirst({ where: { taskId: task, latencyMs: { not: null } } })) !== null, 30_000);
 
     // release removes what the task created
