@@ -221,4 +221,5 @@ if (opts.help) {
 }
 // a step given up at its deadline may fail later: say so, and carry on
 process.on('unhandledRejection', (e) => log(`(late failure of an abandoned step: ${(e as Error)?.message ?? String(e)})`));
-process.exit(await main(opts));
+// --engine mysql: MariaDB servers and the MySQL suites (bench/mysql)
+process.exit(opts.engine === 'mysql' ? await (await import('./mysql/main')).runMysqlBench(opts, { log, gitState, machine }) : await main(opts));

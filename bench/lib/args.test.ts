@@ -60,4 +60,12 @@ describe('parseArgs', () => {
     assert.equal(parseArgs(['--no-results']).writeResults, false);
     assert.equal(parseArgs(['--help']).help, true);
   });
+  it('--engine picks postgres (default) or mysql', () => {
+    assert.equal(parseArgs([]).engine, 'postgres');
+    assert.equal(parseArgs(['--engine', 'mysql', '--quick']).engine, 'mysql');
+    assert.equal(parseArgs(['--quick', '--engine', 'postgres']).engine, 'postgres');
+    assert.throws(() => parseArgs(['--engine', 'oracle']), /unknown oracle; choose from postgres, mysql/);
+    assert.throws(() => parseArgs(['--engine']), /--engine needs/);
+    assert.throws(() => parseArgs(['--engine', 'mysql,postgres']), /--engine takes one engine/);
+  });
 });

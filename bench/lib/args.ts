@@ -9,7 +9,12 @@ export type PeerName = (typeof PEERS)[number];
 export const WORKLOADS = ['pgbench', 'wide', 'mixed'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
+export const ENGINES = ['postgres', 'mysql'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
 export interface BenchOptions {
+  /** the engine measured: PostgreSQL 15 (bench/lib) or MariaDB 10.11 (bench/mysql) */
+  engine: EngineName;
   /** runs per figure; each figure is the median */
   runs: number;
   quick: boolean;
@@ -54,7 +59,7 @@ export interface BenchOptions {
 /** the DTS specification's rate steps (row changes/s) the model suite climbs */
 export const MODEL_RPS = [2000, 5000, 8000, 11000, 14000, 17000];
 
-const FULL: Omit<BenchOptions, 'quick' | 'only' | 'peers' | 'workloads' | 'writeResults' | 'help'> = {
+const FULL: Omit<BenchOptions, 'engine' | 'quick' | 'only' | 'peers' | 'workloads' | 'writeResults' | 'help'> = {
   runs: 3,
   pgbenchScale: 50,
   wideRows: 500_000,
@@ -93,6 +98,8 @@ const QUICK: typeof FULL = {
 };
 
 export const USAGE = `usage: npm run bench -- [flags]
+  --engine E              ${ENGINES.join(' or ')} (default postgres); mysql runs the suites fullload,catchup,model
+                          on MariaDB (see bench/README.md, "MySQL")
   --quick                 small scales, 1 run (smoke test)
   --runs N                runs per figure, the median is reported (default 3)
   --only LIST             suites: ${SUITES.join(',')} (default all)
@@ -162,6 +169,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
   const o: BenchOptions = {
     ...(quick ? QUICK : FULL),
+    engine: 'postgres',
     quick,
     only: [...SUITES],
     peers: [...PEERS],
@@ -182,6 +190,12 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--no-results':
         o.writeResults = false;
         break;
+      case '--engine': {
+        const e = list(flag, value(), ENGINES);
+        if (e.length !== 1) throw new Error(`--engine takes one engine: ${ENGINES.join(' or ')}`);
+        o.engine = e[0];
+        break;
+      }
       case '--only':
         o.only = list(flag, value(), SUITES);
         break;

@@ -1,5 +1,5 @@
 // The timed part of one run: wall-clock seconds and the CPU seconds the source and target
-// servers spent meanwhile (each postmaster's process tree: backends, walsenders, workers).
+// servers spent meanwhile (each server's process tree: backends, walsenders, workers).
 import { performance } from 'node:perf_hooks';
 import { postmasterPid, treeCpuSeconds } from './proc';
 
@@ -9,12 +9,16 @@ export class RunClock {
   private cpu0: number | null = null;
   private cpu1: number | null = null;
 
-  constructor(private dataDirs: string[]) {}
+  /**
+   * `servers`: PostgreSQL data directories (each postmaster's tree is measured), or a function
+   * giving the servers' process ids (null for one not found)
+   */
+  constructor(private servers: string[] | (() => (number | null)[])) {}
 
   private serverCpu(): number | null {
+    const pids = typeof this.servers === 'function' ? this.servers() : this.servers.map((d) => postmasterPid(d));
     let sum = 0;
-    for (const d of this.dataDirs) {
-      const pid = postmasterPid(d);
+    for (const pid of pids) {
       const s = pid === null ? null : treeCpuSeconds(pid);
       if (s === null) return null;
       sum += s;
