@@ -108,6 +108,11 @@ export async function taskState(id: string): Promise<TaskState> {
   return { stage: t.stage, status: t.status };
 }
 
+/** waits until the task is Running; a Failed or Retrying task fails the wait (taskState) */
+export async function waitTaskRunning(id: string, signal: AbortSignal, everyMs = 200): Promise<void> {
+  await pollUntil(async () => (await taskState(id)).status === 'Running', signal, everyMs);
+}
+
 export async function startTask(id: string): Promise<void> {
   await setDesired(id, 'Running');
 }

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { PgServer } from '../../test/helpers/pg';
 import { originFor } from '../../server/pipeline/task-runner';
-import { createBenchTask, pauseTask, releaseTask, startTask, taskState } from './dts';
+import { createBenchTask, pauseTask, releaseTask, startTask, taskState, waitTaskRunning } from './dts';
 import { parseLsn } from './lag';
 import { copySchema, subscriptionConn } from './peers';
 import { dropDatabase, dropSubscription, recreateDatabase, type SuiteEnv } from './servers';
@@ -94,8 +94,7 @@ export class Followers {
     this.taskId = await createBenchTask(`bench ${spec.label}`, source, spec.srcDb, target, spec.dtsDb, spec.tables);
     await startTask(this.taskId);
     if (spec.native) await this.setupNative(signal);
-    const id = this.taskId;
-    await pollUntil(async () => (await taskState(id)).status === 'Running', signal, 200);
+    await waitTaskRunning(this.taskId, signal);
   }
 
   private async setupNative(signal: AbortSignal): Promise<void> {

@@ -2,7 +2,6 @@
 // one follower applies, with its latency sampled from positions (bench/lib/lag.ts): the
 // source's WAL position every 200 ms, what the follower applied every 10 ms.
 import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
 import type { PgServer } from '../../test/helpers/pg';
 import { RunClock } from './clock';
 import type { ReplicatorProcess } from './dts';
@@ -20,8 +19,8 @@ export const OBSERVE_EVERY_MS = 10;
 export const DRAIN_MS = 30_000;
 
 /**
- * A query run every `everyMs` on one open connection, each answer kept as (time, position).
- * The time is the middle of the round trip. A failing query stops the loop; `stop` rethrows.
+ * A position read every `everyMs`, each answer kept as (time, position). The time is the middle
+ * of the round trip. A failing read stops the loop; `stop` rethrows.
  */
 export class Poller {
   readonly samples: Sample[] = [];
@@ -30,15 +29,24 @@ export class Poller {
   private error: Error | null = null;
 
   private constructor(
-    private c: pg.Client,
-    private sql: string,
-    private params: unknown[],
+    private read: () => Promise<bigint>,
+    private close: () => Promise<void>,
     private everyMs: number,
   ) {}
 
   /** `sql` returns one row with one column `p`: an LSN as text, or a whole number */
   static async start(s: PgServer, db: string, sql: string, params: unknown[], everyMs: number): Promise<Poller> {
-    const p = new Poller(await client(s, db), sql, params, everyMs);
+    const c = await client(s, db);
+    const read = async () => {
+      const v = (await c.query<{ p: string | number | null }>(sql, params)).rows[0]?.p;
+      return v === null || v === undefined ? 0n : typeof v === 'string' && v.includes('/') ? parseLsn(v) : BigInt(v);
+    };
+    return Poller.over(read, () => c.end(), everyMs);
+  }
+
+  /** polls `read` (any server), and calls `close` once stopped */
+  static over(read: () => Promise<bigint>, close: () => Promise<void>, everyMs: number): Poller {
+    const p = new Poller(read, close, everyMs);
     p.loop = p.run();
     return p;
   }
@@ -47,10 +55,8 @@ export class Poller {
     try {
       while (this.running) {
         const t0 = performance.now();
-        const r = await this.c.query<{ p: string | number | null }>(this.sql, this.params);
+        const pos = await this.read();
         const t1 = performance.now();
-        const v = r.rows[0]?.p;
-        const pos = v === null || v === undefined ? 0n : typeof v === 'string' && v.includes('/') ? parseLsn(v) : BigInt(v);
         this.samples.push({ t: (t0 + t1) / 2, pos });
         await sleep(Math.max(0, this.everyMs - (performance.now() - t0)));
       }
@@ -79,7 +85,7 @@ export class Poller {
   async stop(): Promise<Sample[]> {
     this.running = false;
     await this.loop;
-    await this.c.end().catch(() => undefined);
+    await this.close().catch(() => undefined);
     if (this.error) throw this.error;
     return this.samples;
   }

@@ -206,13 +206,14 @@ const subscription: Peer = async (ctx) => {
 };
 
 /**
- * Ours: a task with schema + full + incremental (what a DTS user runs). The clock stops when
- * the stage leaves 'full' (schema, data and keys are on the target); the time until the task
- * is Running with its stream open is recorded too.
+ * Ours, whatever the engine: starts the created task `id` and times it. The clock stops when the
+ * stage leaves 'full' (schema, data and keys are on the target); the time until the task is
+ * Running with its stream open is recorded too. A Failed or Retrying task fails the run.
+ * Releases the task at the end.
  */
-const dts: Peer = async (ctx) => {
+export async function timeOurFullLoad(ctx: { clock: RunClock; signal: AbortSignal; replicator: () => Promise<ReplicatorProcess> }, create: () => Promise<string>): Promise<PeerMeasure> {
   const rep = await ctx.replicator();
-  const id = await createBenchTask(`bench ${ctx.tag}`, ctx.source, ctx.srcDb, ctx.target, ctx.dstDb, ctx.tables);
+  const id = await create();
   try {
     const peakReset = rep.resetPeak();
     const cpu0 = rep.cpuSeconds();
@@ -223,6 +224,7 @@ const dts: Peer = async (ctx) => {
     let peak: number | null = null;
     let secondsToRunning = 0;
     await pollUntil(async () => {
+      if (!rep.alive) throw new Error(`the replicator exited: ${rep.recentOutput(4)}`);
       const t = await taskState(id);
       if (!ctx.clock.stopped && (t.stage === 'incremental' || t.stage === 'done')) {
         ctx.clock.stop();
@@ -241,7 +243,10 @@ const dts: Peer = async (ctx) => {
   } finally {
     await releaseTask(id).catch((e: Error) => console.log(`  warning: ${e.message}`));
   }
-};
+}
+
+/** Ours: a task with schema + full + incremental (what a DTS user runs) */
+const dts: Peer = (ctx) => timeOurFullLoad(ctx, () => createBenchTask(`bench ${ctx.tag}`, ctx.source, ctx.srcDb, ctx.target, ctx.dstDb, ctx.tables));
 
 export const PEER_RUNNERS: Record<PeerName, Peer> = {
   raw,

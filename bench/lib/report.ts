@@ -36,26 +36,51 @@ function status(s: { status: string; okRuns: number; runs: number; error?: strin
 
 export const FULL_LOAD_HEADER = ['peer', 'seconds', 'rows/s', 'MB/s', 'time vs raw', 'server CPU s', 'client CPU s', 'client peak MB', 'notes'];
 
+/** the figures of a peer's copy runs, as a FULL_LOAD_HEADER row (any engine) */
+export interface CopySummary {
+  status: string;
+  okRuns: number;
+  runs: number;
+  error?: string;
+  seconds: number | null;
+  secondsToRunning: number | null;
+  rowsPerSecond: number | null;
+  mbPerSecond: number | null;
+  serverCpuSeconds: number | null;
+  clientCpuSeconds: number | null;
+  clientPeakRssMb: number | null;
+  replicatorCpuSeconds: number | null;
+  replicatorPeakRssMb: number | null;
+}
+
+/**
+ * One table row: `ours` shows the replicator's CPU and memory instead of a client's, `baseline`
+ * is the peer the ratios are to (shown as 1.00×), `note` is added to the notes.
+ */
+export function copyCells(s: CopySummary, o: { label: string; ours: boolean; baseline: boolean; ratio: number | null; note?: string | null }): string[] {
+  const notes = [status(s), o.ours && s.secondsToRunning !== null ? `Running at ${fmt(s.secondsToRunning, 1)} s` : null, o.note].filter(Boolean);
+  return [
+    o.label,
+    fmt(s.seconds, 2),
+    fmt(s.rowsPerSecond, 0),
+    fmt(s.mbPerSecond, 1),
+    o.baseline && s.status === 'ok' ? '1.00×' : fmtRatio(o.ratio),
+    fmt(s.serverCpuSeconds, 1),
+    o.ours ? fmt(s.replicatorCpuSeconds, 1) : fmt(s.clientCpuSeconds, 1),
+    o.ours ? fmt(s.replicatorPeakRssMb, 0) : fmt(s.clientPeakRssMb, 0),
+    notes.join('; '),
+  ];
+}
+
 export function fullLoadRows(summaries: readonly FullLoadSummary[], labels: Record<string, string>): string[][] {
-  return summaries.map((s) => {
-    const st = status(s);
-    const ours = s.replicatorCpuSeconds !== null || s.replicatorPeakRssMb !== null;
-    const notes = [
-      st,
-      ours && s.secondsToRunning !== null ? `Running at ${fmt(s.secondsToRunning, 1)} s` : null,
-    ].filter(Boolean);
-    return [
-      labels[s.peer] ?? s.peer,
-      fmt(s.seconds, 2),
-      fmt(s.rowsPerSecond, 0),
-      fmt(s.mbPerSecond, 1),
-      s.peer === 'raw' && s.status === 'ok' ? '1.00×' : fmtRatio(s.ratioToRaw),
-      fmt(s.serverCpuSeconds, 1),
-      ours ? fmt(s.replicatorCpuSeconds, 1) : fmt(s.clientCpuSeconds, 1),
-      ours ? fmt(s.replicatorPeakRssMb, 0) : fmt(s.clientPeakRssMb, 0),
-      notes.join('; '),
-    ];
-  });
+  return summaries.map((s) =>
+    copyCells(s, {
+      label: labels[s.peer] ?? s.peer,
+      ours: s.replicatorCpuSeconds !== null || s.replicatorPeakRssMb !== null,
+      baseline: s.peer === 'raw',
+      ratio: s.ratioToRaw,
+    }),
+  );
 }
 
 /** the "ours vs native" cell: the ratio on our row, 1.00× on the native row */

@@ -50,31 +50,42 @@ function rawSeconds(runs: readonly FullLoadRun[], workload: WorkloadName, run: n
   return r?.seconds ?? null;
 }
 
+/** what one peer's copy runs give, whatever the engine: one peer's runs of one workload */
+export type CopyRun = Omit<FullLoadRun, 'workload' | 'peer'>;
+
+/**
+ * The medians of one peer's copy runs, and its time as a ratio to `baseline` (the seconds of the
+ * reference peer in the same run, or null when it failed in that run).
+ */
+export function copyFigures(mine: readonly CopyRun[], baseline: (run: number) => number | null) {
+  const ok = mine.filter((r) => r.status === 'ok');
+  const seconds = median(ok.map((r) => r.seconds));
+  const rows = ok[0]?.rows ?? mine[0]?.rows ?? 0;
+  const bytes = ok[0]?.bytes ?? mine[0]?.bytes ?? 0;
+  return {
+    ...summaryStatus(mine),
+    seconds,
+    secondsToRunning: median(ok.map((r) => r.secondsToRunning)),
+    rowsPerSecond: perSecond(rows, seconds),
+    mbPerSecond: perSecond(bytes / MB, seconds),
+    ratio: median(ok.map((r) => ratio(r.seconds, baseline(r.run)))),
+    serverCpuSeconds: median(ok.map((r) => r.serverCpuSeconds)),
+    clientCpuSeconds: median(ok.map((r) => r.clientCpuSeconds)),
+    clientPeakRssMb: median(ok.map((r) => r.clientPeakRssMb)),
+    replicatorCpuSeconds: median(ok.map((r) => r.replicatorCpuSeconds)),
+    replicatorPeakRssMb: median(ok.map((r) => r.replicatorPeakRssMb)),
+  };
+}
+
 export function summarizeFullLoad(runs: readonly FullLoadRun[]): FullLoadSummary[] {
   const keys: [WorkloadName, PeerName][] = [];
   for (const r of runs) if (!keys.some(([w, p]) => w === r.workload && p === r.peer)) keys.push([r.workload, r.peer]);
   return keys.map(([workload, peer]) => {
-    const mine = runs.filter((r) => r.workload === workload && r.peer === peer);
-    const ok = mine.filter((r) => r.status === 'ok');
-    const seconds = median(ok.map((r) => r.seconds));
-    const rows = ok[0]?.rows ?? mine[0]?.rows ?? 0;
-    const bytes = ok[0]?.bytes ?? mine[0]?.bytes ?? 0;
-    const mbps = perSecond(bytes / MB, seconds);
-    return {
-      workload,
-      peer,
-      ...summaryStatus(mine),
-      seconds,
-      secondsToRunning: median(ok.map((r) => r.secondsToRunning)),
-      rowsPerSecond: perSecond(rows, seconds),
-      mbPerSecond: mbps,
-      ratioToRaw: median(ok.map((r) => ratio(r.seconds, rawSeconds(runs, workload, r.run)))),
-      serverCpuSeconds: median(ok.map((r) => r.serverCpuSeconds)),
-      clientCpuSeconds: median(ok.map((r) => r.clientCpuSeconds)),
-      clientPeakRssMb: median(ok.map((r) => r.clientPeakRssMb)),
-      replicatorCpuSeconds: median(ok.map((r) => r.replicatorCpuSeconds)),
-      replicatorPeakRssMb: median(ok.map((r) => r.replicatorPeakRssMb)),
-    };
+    const { ratio: ratioToRaw, ...figures } = copyFigures(
+      runs.filter((r) => r.workload === workload && r.peer === peer),
+      (run) => rawSeconds(runs, workload, run),
+    );
+    return { workload, peer, ...figures, ratioToRaw };
   });
 }
 

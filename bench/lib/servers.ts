@@ -76,16 +76,16 @@ export function pgcopydbVersion(): string | null {
   return /pgcopydb version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? (r.stdout || r.stderr).trim().split('\n')[0];
 }
 
-export interface Servers {
-  source: PgServer;
-  target: PgServer;
+export interface Servers<S = PgServer> {
+  source: S;
+  target: S;
   stop(): Promise<void>;
 }
 
 /** what a suite gets: the servers, our replicator process (started on first use), a log and a sink for each run */
-export interface SuiteEnv<R> {
-  source: PgServer;
-  target: PgServer;
+export interface SuiteEnv<R, S = PgServer> {
+  source: S;
+  target: S;
   replicator: () => Promise<ReplicatorProcess>;
   log: (m: string) => void;
   /** each finished run, as it finishes (the caller keeps the partial results) */

@@ -4,14 +4,15 @@
 // source's binlog position taken right after sysbench (ours: its checkpoint row on the target;
 // native: SHOW SLAVE STATUS Relay_Master_Log_File:Exec_Master_Log_Pos).
 import type { BenchOptions } from '../lib/args';
-import { pauseTask, releaseTask, startTask, taskState } from '../lib/dts';
+import { pauseTask, releaseTask, startTask, taskState, waitTaskRunning } from '../lib/dts';
 import type { CatchupPeer, CatchupResult, CatchupRun } from '../lib/results';
 import { pollUntil, TimeoutError, withTimeout } from '../lib/timeout';
 import { dropNative, nativeReached, pauseNative, resumeNative, startNative } from './native';
-import { dropDb, rowOps, masterPos, MyClock, type MySuiteEnv } from './servers';
+import { dropDb, rowOps, MyClock, type MySuiteEnv } from './servers';
 import { parseSysbench, prepareSbtest, sbTables, sysbenchRun } from './sysbench';
-import { createMyBenchTask, taskCheckpoint, taskReached, waitRunning } from './task';
+import { createMyBenchTask, taskCheckpoint, taskReached } from './task';
 import { describeMyChecks, MySourceDigests, verifyMyCopy } from './verify';
+import { masterPosition } from '../../test/helpers/mysql-harness';
 
 const SRC = 'cu_src';
 const DB: Record<CatchupPeer, string> = { dts: 'cu_dts', native: 'cu_native' };
@@ -41,7 +42,7 @@ export async function runMyCatchup(o: BenchOptions, env: MySuiteEnv<CatchupRun>)
       taskId = await createMyBenchTask('bench catch-up', source, SRC, target, DB.dts, tables);
       await startTask(taskId);
       await startNative(source, target, { srcDb: SRC, db: DB.native }, signal);
-      await waitRunning(taskId, signal, (reason) => log(`  note: the task went Retrying before Running: ${reason}`));
+      await waitTaskRunning(taskId, signal);
     });
     const info: MyCatchupInfo = { tables: shape.tables, rowsPerTable: shape.rows, setupSeconds: (Date.now() - t0) / 1000 };
     log(`  both followers are synchronized (${info.setupSeconds.toFixed(0)} s)`);
@@ -88,10 +89,10 @@ async function oneRun(o: BenchOptions, env: MySuiteEnv<CatchupRun>, taskId: stri
   await pauseTask(taskId, signal);
   await pauseNative(target, signal);
   const before = await rowOps(source);
-  const pos0 = await masterPos(source);
+  const pos0 = await masterPosition(source);
   const paused = await taskCheckpoint(target, taskId);
   const out = await sysbenchRun(source, SRC, 'oltp_write_only', [`--tables=${shape.tables}`, `--table-size=${shape.rows}`, `--threads=${o.catchupClients}`], o.catchupSeconds, signal);
-  const pos = await masterPos(source);
+  const pos = await masterPosition(source);
   const after = await rowOps(source);
   const changes = after.ins - before.ins + (after.upd - before.upd) + (after.del - before.del);
   digests.forget(SRC);

@@ -10,19 +10,19 @@ import { performance } from 'node:perf_hooks';
 import type mysql from 'mysql2/promise';
 import type { MariaDbServer } from '../../test/helpers/mysql';
 import type { BenchOptions } from '../lib/args';
-import { releaseTask, startTask, taskState } from '../lib/dts';
+import { releaseTask, startTask, taskState, waitTaskRunning } from '../lib/dts';
 import { exec } from '../lib/exec';
-import type { Sample } from '../lib/lag';
-import { DRAIN_MS, latencyFigures, OBSERVE_EVERY_MS, POINT_EVERY_MS, type IntervalFigures } from '../lib/measure';
+import { DRAIN_MS, latencyFigures, OBSERVE_EVERY_MS, POINT_EVERY_MS, Poller, type IntervalFigures } from '../lib/measure';
 import { dtsClass, judgeStep, sustainedRps } from '../lib/rates';
 import type { ModelRun, ModelStep } from '../lib/results';
 import { pollUntil, sleep, TimeoutError, withTimeout } from '../lib/timeout';
 import { MY_MODEL_TABLE_COUNT, myModelLua, myModelTables, myModelTableSql } from './model-workload';
 import { posNumber } from './positions';
-import { dropDb, rowOps, masterPos, MyClock, openConnection, qi, recreateDb, sysbenchConn, type MySuiteEnv } from './servers';
+import { dropDb, rowOps, MyClock, openConnection, qi, recreateDb, sysbenchConn, type MySuiteEnv } from './servers';
 import { parseSysbench } from './sysbench';
-import { createMyBenchTask, taskReached, waitRunning } from './task';
+import { createMyBenchTask, taskReached } from './task';
 import { describeMyChecks, MySourceDigests, verifyMyCopy } from './verify';
+import { masterPosition } from '../../test/helpers/mysql-harness';
 
 const SRC = 'md_src';
 const DST = 'md_dts';
@@ -37,56 +37,13 @@ export interface MyModelInfo {
   verified: string;
 }
 
-/** a query run every `everyMs` on one connection, each answer a binlog position kept as (time, number) */
-class PosPoller {
-  readonly samples: Sample[] = [];
-  private running = true;
-  private loop: Promise<void> = Promise.resolve();
-  private error: Error | null = null;
-  private constructor(
-    private c: mysql.Connection,
-    private read: (c: mysql.Connection) => Promise<string | null>,
-    private everyMs: number,
-  ) {}
-
-  static async start(s: MariaDbServer, read: (c: mysql.Connection) => Promise<string | null>, everyMs: number): Promise<PosPoller> {
-    const p = new PosPoller(await openConnection(s), read, everyMs);
-    p.loop = p.run();
-    return p;
-  }
-
-  private async run(): Promise<void> {
-    try {
-      while (this.running) {
-        const t0 = performance.now();
-        const v = await this.read(this.c);
-        const t1 = performance.now();
-        this.samples.push({ t: (t0 + t1) / 2, pos: v === null ? 0n : posNumber(v) });
-        await sleep(Math.max(0, this.everyMs - (performance.now() - t0)));
-      }
-    } catch (e) {
-      if (this.running) this.error = e as Error;
-    }
-  }
-
-  async until(pos: bigint, ms: number, check: () => Promise<void>, signal: AbortSignal): Promise<boolean> {
-    const end = performance.now() + ms;
-    for (;;) {
-      if ((this.samples[this.samples.length - 1]?.pos ?? -1n) >= pos) return true;
-      if (this.error) throw this.error;
-      await check();
-      if (performance.now() >= end) return false;
-      await sleep(this.everyMs, signal);
-    }
-  }
-
-  async stop(): Promise<Sample[]> {
-    this.running = false;
-    await this.loop;
-    await this.c.end().catch(() => undefined);
-    if (this.error) throw this.error;
-    return this.samples;
-  }
+/** a binlog position read every `everyMs` on a connection of its own */
+async function positionPoller(s: MariaDbServer, read: (c: mysql.Connection) => Promise<string | null>, everyMs: number): Promise<Poller> {
+  const c = await openConnection(s);
+  return Poller.over(async () => {
+    const v = await read(c);
+    return v === null ? 0n : posNumber(v);
+  }, () => c.end(), everyMs);
 }
 
 const readMaster = async (c: mysql.Connection): Promise<string | null> => {
@@ -119,7 +76,7 @@ export async function runMyModel(o: BenchOptions, env: MySuiteEnv<ModelRun>): Pr
     taskId = await createMyBenchTask('bench model', source, SRC, target, DST, myModelTables());
     const id = taskId;
     await startTask(id);
-    await withTimeout('model setup', 60 * 60_000, (signal) => waitRunning(id, signal, (reason) => log(`  note: the task went Retrying before Running: ${reason}`)));
+    await withTimeout('model setup', 60 * 60_000, (signal) => waitTaskRunning(id, signal));
     const setupSeconds = (Date.now() - t0) / 1000;
     log(`  synchronized (${setupSeconds.toFixed(0)} s)`);
     for (let run = 1; run <= o.runs; run++) {
@@ -159,7 +116,7 @@ export async function runMyModel(o: BenchOptions, env: MySuiteEnv<ModelRun>): Pr
 /** the task is running and has applied everything committed so far */
 async function catchUp(env: MySuiteEnv<ModelRun>, taskId: string, signal: AbortSignal): Promise<void> {
   await startTask(taskId);
-  const pos = await masterPos(env.source);
+  const pos = await masterPosition(env.source);
   await pollUntil(async () => {
     await taskState(taskId);
     return taskReached(env.target, taskId, pos);
@@ -188,8 +145,8 @@ async function measure(o: BenchOptions, env: MySuiteEnv<ModelRun>, taskId: strin
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
-  let observe: PosPoller | null = null;
-  let points: PosPoller | null = null;
+  let observe: Poller | null = null;
+  let points: Poller | null = null;
   let load: Promise<{ stdout: string }> | null = null;
   let lastCheck = 0;
   const check = async () => {
@@ -200,7 +157,7 @@ async function measure(o: BenchOptions, env: MySuiteEnv<ModelRun>, taskId: strin
   };
   try {
     const before = await rowOps(source);
-    observe = await PosPoller.start(target, readCheckpoint(taskId), OBSERVE_EVERY_MS);
+    observe = await positionPoller(target, readCheckpoint(taskId), OBSERVE_EVERY_MS);
     rep.resetPeak();
     const cpu0 = rep.cpuSeconds();
     clock.start();
@@ -208,7 +165,7 @@ async function measure(o: BenchOptions, env: MySuiteEnv<ModelRun>, taskId: strin
     const ended = load.then(() => true, () => true);
     const edge = Math.min(1000, (o.modelSeconds * 1000) / 4);
     await Promise.race([sleep(edge, signal), ended]);
-    points = await PosPoller.start(source, readMaster, POINT_EVERY_MS);
+    points = await positionPoller(source, readMaster, POINT_EVERY_MS);
     await Promise.race([sleep(o.modelSeconds * 1000 - 2 * edge, signal), ended]);
     const pts = await points.stop();
     points = null;
@@ -218,7 +175,7 @@ async function measure(o: BenchOptions, env: MySuiteEnv<ModelRun>, taskId: strin
     const cpu1 = rep.cpuSeconds();
     const after = await rowOps(source);
     const last = pts.reduce((m, p) => (p.pos > m ? p.pos : m), 0n);
-    await observe.until(last, DRAIN_MS, check, signal);
+    await observe.until(last, DRAIN_MS, signal, check);
     const obs = await observe.stop();
     observe = null;
     const changes = { ins: after.ins - before.ins, upd: after.upd - before.upd, del: after.del - before.del };

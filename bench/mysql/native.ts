@@ -5,7 +5,8 @@ import { MARIADB_ROOT_PASSWORD, type MariaDbServer } from '../../test/helpers/my
 import { bash } from '../lib/exec';
 import { pollUntil } from '../lib/timeout';
 import { posNumber, slaveExecuted } from './positions';
-import { masterPos, myClientEnv, myConnArgs, recreateDb } from './servers';
+import { myClientEnv, myConnArgs, recreateDb } from './servers';
+import { masterPosition } from '../../test/helpers/mysql-harness';
 
 /**
  * The replica's parallel apply: BENCH_MY_SLAVE_PARALLEL=N sets slave_parallel_threads=N with
@@ -27,12 +28,12 @@ export interface NativeReplica {
 /** copies srcDb into db (mariadb-dump | mariadb) and starts replication from the position before the dump */
 export async function startNative(source: MariaDbServer, target: MariaDbServer, n: NativeReplica, signal: AbortSignal): Promise<void> {
   await recreateDb(target, n.db);
-  const pos = await masterPos(source);
+  const pos = await masterPosition(source);
   await bash(`mariadb-dump $SRC --single-transaction "$SRCDB" | mariadb $DST "$DSTDB"`, {
     env: { ...myClientEnv, SRC: myConnArgs(source).join(' '), DST: myConnArgs(target).join(' '), SRCDB: n.srcDb, DSTDB: n.db },
     signal,
   });
-  const after = await masterPos(source);
+  const after = await masterPosition(source);
   const [file, offset] = pos.split(':');
   await dropNative(target);
   const threads = nativeParallelThreads();

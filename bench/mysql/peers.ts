@@ -4,15 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { taskRow } from '../../test/helpers/harness';
 import { MARIADB_ROOT_PASSWORD, type MariaDbServer } from '../../test/helpers/mysql';
-import { releaseTask, startTask, taskState, type ReplicatorProcess } from '../lib/dts';
+import type { ReplicatorProcess } from '../lib/dts';
 import { bash, exec } from '../lib/exec';
+import { timeOurFullLoad } from '../lib/peers';
 import { addRusage, type Rusage } from '../lib/proc';
-import { pollUntil } from '../lib/timeout';
 import { myClientEnv, myConnArgs, type MyClock } from './servers';
-import { createMyBenchTask, waitRunning } from './task';
+import { createMyBenchTask } from './task';
 
 export const MY_PEERS = ['mydumper', 'dump', 'dts'] as const;
 export type MyPeerName = (typeof MY_PEERS)[number];
@@ -82,44 +80,7 @@ const dump: Peer = async (ctx) => {
   return { client: r.rusage };
 };
 
-/**
- * Ours: a task with schema + full + incremental. The clock stops when the stage leaves 'full'
- * (schema, data and keys are on the target); the time until it is Running is recorded too.
- */
-const dts: Peer = async (ctx) => {
-  const rep = await ctx.replicator();
-  const id = await createMyBenchTask(`bench ${ctx.tag}`, ctx.source, ctx.srcDb, ctx.target, ctx.dstDb, ctx.tables);
-  try {
-    const peakReset = rep.resetPeak();
-    const cpu0 = rep.cpuSeconds();
-    ctx.clock.start();
-    const t0 = performance.now();
-    await startTask(id);
-    // strict while loading: a retry inside the timed part fails the run
-    await pollUntil(async () => {
-      if (!rep.alive) throw new Error(`the replicator exited: ${rep.recentOutput(4)}`);
-      const t = await taskRow(id);
-      if (t && (t.stage === 'incremental' || t.stage === 'done')) return true;
-      await taskState(id);
-      return false;
-    }, ctx.signal, 50);
-    ctx.clock.stop();
-    const cpu1 = rep.cpuSeconds();
-    const peak = rep.peakRssMb();
-    // after it: Running once the stream is open; a retry on the way is waited through and noted
-    const retries: string[] = [];
-    await waitRunning(id, ctx.signal, (reason) => retries.push(reason));
-    const secondsToRunning = (performance.now() - t0) / 1000;
-    const notes = [peakReset ? null : 'peak RSS over the replicator life (clear_refs refused)', ...retries.map((r) => `Retrying before Running: ${r}`)].filter(Boolean);
-    return {
-      replicatorCpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
-      replicatorPeakRssMb: peak,
-      secondsToRunning,
-      ...(notes.length ? { note: notes.join('; ') } : {}),
-    };
-  } finally {
-    await releaseTask(id).catch((e: Error) => console.log(`  warning: ${e.message}`));
-  }
-};
+/** Ours: a task with schema + full + incremental, timed as for PostgreSQL */
+const dts: Peer = (ctx) => timeOurFullLoad(ctx, () => createMyBenchTask(`bench ${ctx.tag}`, ctx.source, ctx.srcDb, ctx.target, ctx.dstDb, ctx.tables));
 
 export const MY_PEER_RUNNERS: Record<MyPeerName, Peer> = { mydumper, dump, dts };

@@ -1,13 +1,10 @@
 // The MySQL benchmark's servers: a source and a target MariaDB (test/helpers/mysql.ts
 // startMariaDb), both with the same settings, on loopback; the client programs' connection
-// options; and the CPU the servers spend (each mariadbd found in /proc by its --port).
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// options; and the CPU the servers spend (each mariadbd's process tree).
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { MARIADB_ROOT_PASSWORD, mariadbAvailable, startMariaDb, type MariaDbServer } from '../../test/helpers/mysql';
-import type { ReplicatorProcess } from '../lib/dts';
+import type { Servers, SuiteEnv } from '../lib/servers';
 import { RunClock } from '../lib/clock';
 
 /**
@@ -27,36 +24,17 @@ export const BENCH_MY_FLAGS: Record<string, string | number> = {
   'max-binlog-size': '1G',
 };
 
-export interface MyServers {
-  source: MariaDbServer;
-  target: MariaDbServer;
-  stop(): Promise<void>;
-}
-
-export interface MySuiteEnv<R> {
-  source: MariaDbServer;
-  target: MariaDbServer;
-  replicator: () => Promise<ReplicatorProcess>;
-  log: (m: string) => void;
-  record: (r: R) => void;
-}
+export type MyServers = Servers<MariaDbServer>;
+export type MySuiteEnv<R> = SuiteEnv<R, MariaDbServer>;
 
 export async function startMyServers(): Promise<MyServers> {
   if (!mariadbAvailable()) throw new Error('MariaDB is not installed (/usr/sbin/mariadbd missing; apt-get install mariadb-server)');
   const started: MariaDbServer[] = [];
-  // each server its own tmpdir: with the shared /tmp, a checksum's on-disk temporary table
-  // failed once with "Error on delete of '/tmp/#sql-temptable-...MAI'"
-  const tmpdirs = [0, 1].map(() => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'bench-mariadb-tmp-'));
-    chmodSync(d, 0o777);
-    return d;
-  });
-  const removeTmp = () => tmpdirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
   try {
-    for (const tmpdir of tmpdirs) started.push(await startMariaDb({ ...BENCH_MY_FLAGS, tmpdir }));
+    // one after the other (each has its own data and temporary directories)
+    for (let i = 0; i < 2; i++) started.push(await startMariaDb(BENCH_MY_FLAGS));
   } catch (e) {
     await Promise.all(started.map((s) => s.stop().catch(() => undefined)));
-    removeTmp();
     throw e;
   }
   const [source, target] = started;
@@ -65,7 +43,6 @@ export async function startMyServers(): Promise<MyServers> {
     target,
     stop: async () => {
       await Promise.allSettled([source.stop(), target.stop()]);
-      removeTmp();
     },
   };
 }
@@ -105,38 +82,10 @@ export async function myServerVersion(s: MariaDbServer): Promise<string> {
   return (await s.query<{ v: string }>('SELECT VERSION() AS v'))[0].v;
 }
 
-/** the server's binlog position now, "file:offset" */
-export async function masterPos(s: MariaDbServer): Promise<string> {
-  const r = await s.query<{ File: string; Position: number | string }>('SHOW MASTER STATUS');
-  if (!r[0]) throw new Error('SHOW MASTER STATUS gave nothing: is the binlog on?');
-  return `${r[0].File}:${r[0].Position}`;
-}
-
-/** the pid of the mariadbd listening on `port`, from the command lines in /proc (null when not found) */
-export function mariadbdPid(port: number): number | null {
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  for (const n of names) {
-    if (!/^\d+$/.test(n)) continue;
-    try {
-      const argv = readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0');
-      if (argv[0]?.endsWith('mariadbd') && argv.includes(`--port=${port}`)) return Number(n);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
-}
-
 /** wall-clock seconds of a timed part and the CPU seconds the given servers spent meanwhile */
 export class MyClock extends RunClock {
   constructor(servers: MariaDbServer[]) {
-    const pids = servers.map((s) => mariadbdPid(s.port));
-    super(() => pids);
+    super(() => servers.map((s) => s.pid()));
   }
 }
 

@@ -2,8 +2,6 @@
 // creates it; started, paused and released with bench/lib/dts.ts (engine-agnostic).
 import { createTask } from '../../server/services/create-task';
 import { MARIADB_ROOT_PASSWORD, type MariaDbServer } from '../../test/helpers/mysql';
-import { taskRow } from '../../test/helpers/harness';
-import { pollUntil } from '../lib/timeout';
 import { posNumber } from './positions';
 
 export function myEndpoint(s: MariaDbServer, database: string) {
@@ -34,27 +32,4 @@ export async function taskCheckpoint(target: MariaDbServer, taskId: string): Pro
 export async function taskReached(target: MariaDbServer, taskId: string, pos: string): Promise<boolean> {
   const cp = await taskCheckpoint(target, taskId);
   return cp !== null && posNumber(cp) >= posNumber(pos);
-}
-
-/**
- * Waits until the task is Running. A Retrying status is waited through (the task fails only
- * when the replicator gives up: status Failed), and its reason is passed to `onRetry` once per
- * distinct reason, to be reported: with MySQL, the first attempt of a schema + full +
- * incremental task went Retrying after its full load (see bench/README.md, MySQL results).
- */
-export async function waitRunning(id: string, signal: AbortSignal, onRetry: (reason: string) => void): Promise<void> {
-  const seen = new Set<string>();
-  await pollUntil(async () => {
-    const t = await taskRow(id);
-    if (!t) throw new Error(`task ${id} is gone`);
-    if (t.status === 'Failed') throw new Error(`task Failed: ${t.statusReason ?? 'no reason given'}`);
-    if (t.status === 'Retrying') {
-      const reason = t.statusReason ?? 'no reason given';
-      if (!seen.has(reason)) {
-        seen.add(reason);
-        onRetry(reason);
-      }
-    }
-    return t.status === 'Running';
-  }, signal, 100);
 }

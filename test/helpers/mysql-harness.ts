@@ -70,6 +70,7 @@ export async function createMyTask(from: MariaDbServer, to: MariaDbServer, datab
 /** the server's current binlog position, "file:offset" */
 export async function masterPosition(s: MariaDbServer): Promise<string> {
   const r = await s.query<{ File: string; Position: number | string }>('SHOW MASTER STATUS');
+  if (!r[0]) throw new Error('SHOW MASTER STATUS gave nothing: is the binlog on?');
   return `${r[0].File}:${r[0].Position}`;
 }
 

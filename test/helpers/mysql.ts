@@ -25,6 +25,8 @@ export interface MariaDbServer {
   /** runs statements as root (multiple statements allowed); returns the rows of the last */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], database?: string): Promise<T[]>;
   stop(): Promise<void>;
+  /** the mariadbd process id while it runs, else null (benchmarks read its CPU time) */
+  pid(): number | null;
   /** kill -9 of the server process, for fault tests */
   kill(): Promise<void>;
   /** stops the server, keeping its data (production down) */
@@ -147,6 +149,7 @@ export async function startMariaDb(flags: Record<string, string | number | null>
       await stop('SIGTERM');
       rmSync(root, { recursive: true, force: true });
     },
+    pid: () => (child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
     kill: () => stop('SIGKILL'),
     halt: () => stop('SIGTERM'),
     restart: async () => {
