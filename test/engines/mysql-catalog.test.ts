@@ -9,9 +9,9 @@ import { introspector } from '../../server/engines/mysql/introspect';
 import { schemaSync } from '../../server/engines/mysql/schema';
 import type { Catalog, CatalogTable, Row } from '../../server/engines/types';
 import { resolveMappings } from '../../server/pipeline/mapping';
-import { mariadbAvailable, myChecksum, startMariaDb, type MariaDbServer } from '../helpers/mysql';
+import { myChecksum, startMariaDb, type MariaDbServer, NO_MARIADB } from '../helpers/mysql';
 
-const skip = mariadbAvailable() ? false : 'skipped: no server (mariadbd not installed)';
+const skip = NO_MARIADB;
 if (skip) console.log('skipped: no server');
 
 const DDL = `

@@ -4,27 +4,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { introspector } from '../../server/engines/mysql/introspect';
 import { prechecker } from '../../server/engines/mysql/precheck';
-import type { ConnectionConfig, PrecheckInput, PrecheckItem } from '../../server/engines/types';
+import type { ConnectionConfig, PrecheckInput } from '../../server/engines/types';
 import { resolveMappings, type SelectionInput } from '../../server/pipeline/mapping';
-import { mariadbAvailable, startMariaDb, type MariaDbServer } from '../helpers/mysql';
+import { startMariaDb, type MariaDbServer, NO_MARIADB } from '../helpers/mysql';
+import { collectPrecheck, precheckItem } from '../helpers/precheck';
 
-const skip = mariadbAvailable() ? false : 'skipped: no server (mariadbd not installed)';
+const skip = NO_MARIADB;
 if (skip) console.log('skipped: no server');
 
-async function collect(input: PrecheckInput): Promise<Map<string, PrecheckItem>> {
-  const items = new Map<string, PrecheckItem>();
-  for await (const item of prechecker.precheck(input)) {
-    assert.ok(!items.has(item.key), `item ${item.key} is yielded once`);
-    items.set(item.key, item);
-  }
-  return items;
-}
-
-function item(items: Map<string, PrecheckItem>, key: string): PrecheckItem {
-  const it = items.get(key);
-  assert.ok(it, `precheck has the item ${key}; got ${[...items.keys()].join(', ')}`);
-  return it;
-}
+const collect = (input: PrecheckInput) => collectPrecheck(prechecker, input);
+const item = precheckItem;
 
 const SOURCE_DDL = `
   CREATE DATABASE app;

@@ -5,18 +5,12 @@
 // new keys there never collide. Neither direction echoes the other.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { setDesired, stopMeta, taskRow, waitStatus } from '../helpers/harness';
+import { setDesired, stopMeta, taskRow, waitStatus, rowsApplied } from '../helpers/harness';
 import { myChecksum } from '../helpers/mysql';
 import { createMyTask, mySuiteHooks, NO_MARIADB, waitMyApplied, type MySuite } from '../helpers/mysql-harness';
 import { waitFor } from '../helpers/pg';
 
 const COLS = ['id', 'v', 'note'];
-
-async function rowsApplied(taskId: string): Promise<bigint> {
-  const { db } = await import('../../server/db');
-  const s = await db().metricSample.findFirst({ where: { taskId }, orderBy: { id: 'desc' } });
-  return s?.rowsApplied ?? 0n;
-}
 
 describe('MySQL (MariaDB 10.11): Create Reverse Task, failover, switch back and switchover', { skip: NO_MARIADB }, () => {
   let s: MySuite;

@@ -12,9 +12,9 @@ import { ChangesLostError } from '../../server/engines/shared/errors';
 import { isConnectionError, q, qualify, rows, withConnection, type MyConnection } from '../../server/engines/mysql/connect';
 import { ANY_ORIGIN, type ChangeStream, type Row, type TableMapping, type Transaction } from '../../server/engines/types';
 import { comparePos } from '../../server/engines/mysql/types';
-import { mariadbAvailable, myChecksum, startMariaDb, type MariaDbServer } from '../helpers/mysql';
+import { myChecksum, startMariaDb, type MariaDbServer, NO_MARIADB } from '../helpers/mysql';
 
-const skip = mariadbAvailable() ? false : 'skipped: no server (mariadbd not installed)';
+const skip = NO_MARIADB;
 if (skip) console.log('skipped: no server (mariadbd not installed)');
 
 function mapping(schema: string, name: string, cols: string[], key: string[], where: string | null = null): TableMapping {

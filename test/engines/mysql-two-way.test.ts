@@ -5,24 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { setDesired, stopMeta, taskRow, waitStatus } from '../helpers/harness';
+import { setDesired, stopMeta, taskRow, waitStatus, rowsApplied, conflictsOf } from '../helpers/harness';
 import { MARIADB_ROOT_PASSWORD, myChecksum, type MariaDbServer } from '../helpers/mysql';
 import { createMyTask, mySuiteHooks, NO_MARIADB, waitMyApplied, type MySuite } from '../helpers/mysql-harness';
 import { waitFor } from '../helpers/pg';
 
 const SECONDS = Number(process.env.DTS_TWO_WAY_SECONDS ?? 20);
 const COLS = ['id', 'v', 'side', 'note'];
-
-async function rowsApplied(taskId: string): Promise<bigint> {
-  const { db } = await import('../../server/db');
-  const s = await db().metricSample.findFirst({ where: { taskId }, orderBy: { id: 'desc' } });
-  return s?.rowsApplied ?? 0n;
-}
-
-async function conflictsOf(taskId: string) {
-  const { db } = await import('../../server/db');
-  return db().conflict.findMany({ where: { taskId }, orderBy: { id: 'asc' } });
-}
 
 /** small transactions on one side until `until`, on keys of its own; returns row changes */
 async function writer(server: MariaDbServer, database: string, side: string, base: number, owned: [number, number], until: number): Promise<number> {

@@ -10,9 +10,9 @@ import { sequenceSync } from '../../server/engines/mysql/sequences';
 import type { ConflictRecord, Row, TableMapping, Transaction, Writer } from '../../server/engines/types';
 import { tableKey } from '../../server/engines/types';
 import { ConflictFailure } from '../../server/engines/shared/conflict';
-import { mariadbAvailable, myChecksum, startMariaDb, type MariaDbServer } from '../helpers/mysql';
+import { myChecksum, startMariaDb, type MariaDbServer, NO_MARIADB } from '../helpers/mysql';
 
-const skip = mariadbAvailable() ? false : 'skipped: no server (mariadbd not installed)';
+const skip = NO_MARIADB;
 if (skip) console.log('skipped: no server');
 
 function mapping(db: string, name: string, cols: string[], key: string[], target?: string): TableMapping {

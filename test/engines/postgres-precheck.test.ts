@@ -5,26 +5,15 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { introspector } from '../../server/engines/postgres/introspect';
 import { prechecker } from '../../server/engines/postgres/precheck';
-import type { ConnectionConfig, PrecheckInput, PrecheckItem } from '../../server/engines/types';
+import type { ConnectionConfig, PrecheckInput } from '../../server/engines/types';
 import { resolveMappings, type SelectionInput } from '../../server/pipeline/mapping';
 import { freePort, startPgServer, testVersions, type PgServer } from '../helpers/pg';
+import { collectPrecheck, precheckItem } from '../helpers/precheck';
 
 let dbCounter = 0;
 
-async function collect(input: PrecheckInput): Promise<Map<string, PrecheckItem>> {
-  const items = new Map<string, PrecheckItem>();
-  for await (const item of prechecker.precheck(input)) {
-    assert.ok(!items.has(item.key), `item ${item.key} is yielded once`);
-    items.set(item.key, item);
-  }
-  return items;
-}
-
-function item(items: Map<string, PrecheckItem>, key: string): PrecheckItem {
-  const it = items.get(key);
-  assert.ok(it, `precheck has the item ${key}; got ${[...items.keys()].join(', ')}`);
-  return it;
-}
+const collect = (input: PrecheckInput) => collectPrecheck(prechecker, input);
+const item = precheckItem;
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: precheck`, () => {

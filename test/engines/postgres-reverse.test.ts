@@ -6,15 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { checksum, testVersions, waitFor } from '../helpers/pg';
-import { createTask, setDesired, stopMeta, suiteHooks, taskRow, waitApplied, waitStatus, type Pair } from '../helpers/harness';
+import { createTask, setDesired, stopMeta, suiteHooks, taskRow, waitApplied, waitStatus, type Pair, rowsApplied } from '../helpers/harness';
 
 const COLS = ['id', 'v', 'note'];
-
-async function rowsApplied(taskId: string): Promise<bigint> {
-  const { db } = await import('../../server/db');
-  const s = await db().metricSample.findFirst({ where: { taskId }, orderBy: { id: 'desc' } });
-  return s?.rowsApplied ?? 0n;
-}
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: Create Reverse Task, failover and switch back`, () => {

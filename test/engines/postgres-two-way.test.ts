@@ -8,22 +8,11 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { checksum, testVersions, waitFor, type PgServer } from '../helpers/pg';
 import type { ChildProcess } from 'node:child_process';
-import { createTask, killHard, pairHooks, setDesired, spawnReplicator, stopMeta, suiteHooks, taskRow, waitApplied, waitStatus, type Pair } from '../helpers/harness';
+import { createTask, killHard, pairHooks, setDesired, spawnReplicator, stopMeta, suiteHooks, taskRow, waitApplied, waitStatus, type Pair, rowsApplied, conflictsOf } from '../helpers/harness';
 
 const SECONDS = Number(process.env.DTS_TWO_WAY_SECONDS ?? 30);
 const TABLE = { schema: 'app', name: 'acct' };
 const COLS = ['id', 'v', 'side', 'note'];
-
-async function rowsApplied(taskId: string): Promise<bigint> {
-  const { db } = await import('../../server/db');
-  const s = await db().metricSample.findFirst({ where: { taskId }, orderBy: { id: 'desc' } });
-  return s?.rowsApplied ?? 0n;
-}
-
-async function conflictsOf(taskId: string) {
-  const { db } = await import('../../server/db');
-  return db().conflict.findMany({ where: { taskId }, orderBy: { id: 'asc' } });
-}
 
 /**
  * Writes on one side until `until`: small transactions inserting new keys of its own range,

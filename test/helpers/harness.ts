@@ -116,6 +116,19 @@ export async function taskRow(taskId: string) {
   return db().task.findUnique({ where: { id: taskId } });
 }
 
+/** the row changes a task applied, from its newest metric sample */
+export async function rowsApplied(taskId: string): Promise<bigint> {
+  const { db } = await import('../../server/db');
+  const s = await db().metricSample.findFirst({ where: { taskId }, orderBy: { id: 'desc' } });
+  return s?.rowsApplied ?? 0n;
+}
+
+/** the conflicts a task recorded, oldest first */
+export async function conflictsOf(taskId: string) {
+  const { db } = await import('../../server/db');
+  return db().conflict.findMany({ where: { taskId }, orderBy: { id: 'asc' } });
+}
+
 export async function waitStatus(taskId: string, status: string, timeoutMs = 90_000): Promise<void> {
   let last = '';
   await waitFor(

@@ -18,6 +18,9 @@ export function mariadbAvailable(): boolean {
   return existsSync(MARIADBD) && existsSync(INSTALL_DB);
 }
 
+/** a describe's `skip` when MariaDB is missing: the output says why, never a silent pass */
+export const NO_MARIADB = mariadbAvailable() ? false : 'skipped: no server (mariadbd is not installed; .ci/run installs mariadb-server)';
+
 export interface MariaDbServer {
   port: number;
   serverId: number;
