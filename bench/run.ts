@@ -9,7 +9,7 @@ import { startMeta, stopMeta } from '../test/helpers/harness';
 import { parseArgs, USAGE, type BenchOptions } from './lib/args';
 import { runBigtxn, type BigtxnInfo } from './lib/bigtxn';
 import { runCatchup, type CatchupInfo } from './lib/catchup';
-import { ReplicatorProcess } from './lib/dts';
+import { SuiteReplicators } from './lib/dts';
 import { FOLLOWER_LABELS } from './lib/followers';
 import { runFullLoad, type WorkloadInfo } from './lib/fullload';
 import { runModel, type ModelInfo } from './lib/model';
@@ -76,7 +76,7 @@ async function main(o: BenchOptions): Promise<number> {
   const code = gitState();
   ensurePackages(log);
   let servers: Servers | null = null;
-  let replicator: ReplicatorProcess | null = null;
+  const replicators = new SuiteReplicators(log);
   const fullRuns: FullLoadRun[] = [];
   const catchupRuns: CatchupRun[] = [];
   const workloads: WorkloadInfo[] = [];
@@ -88,12 +88,12 @@ async function main(o: BenchOptions): Promise<number> {
   const bigtxnRuns: BigtxnRun[] = [];
   let bigtxn: BigtxnInfo | null = null;
   let fatal: string | null = null;
-  const suiteErrors: Record<string, string> = {};
+  const suiteErrors = replicators.errors;
   const env = { pgVersion: '', pgcopydb: pgcopydbVersion() };
   let cleaned: Promise<void> | null = null;
   const cleanup = () =>
     (cleaned ??= (async () => {
-      await (replicator as ReplicatorProcess | null)?.stop().catch(() => undefined);
+      await replicators.stop();
       await servers?.stop();
       await stopMeta().catch(() => undefined);
     })());
@@ -110,36 +110,15 @@ async function main(o: BenchOptions): Promise<number> {
     servers = await startServers();
     env.pgVersion = await serverVersion(servers.source);
     log(`source on port ${servers.source.port}, target on port ${servers.target.port}: ${env.pgVersion}`);
-    // one replicator process for the full load, then one per suite; started again if it dies
-    const getReplicator = async () => {
-      if (replicator?.alive) return replicator;
-      if (replicator) log(`  the replicator exited (${replicator.recentOutput(4)}); starting another`);
-      replicator = await ReplicatorProcess.start();
-      return replicator;
-    };
     const s = servers;
     if (o.only.includes('fullload')) {
-      await runFullLoad(o, { source: s.source, target: s.target, replicator: getReplicator, log, record: (r) => fullRuns.push(r) }, workloads);
+      await runFullLoad(o, { source: s.source, target: s.target, replicator: replicators.get, log, record: (r) => fullRuns.push(r) }, workloads);
     }
-    // Each suite gets a fresh replicator process, so that its memory figures do not carry
-    // what earlier suites left in the heap; a suite that fails does not stop the next one.
-    const suite = async <T>(name: string, fn: () => Promise<T>): Promise<T | null> => {
-      const previous = replicator as ReplicatorProcess | null;
-      replicator = null;
-      await previous?.stop();
-      try {
-        return await fn();
-      } catch (e) {
-        suiteErrors[name] = (e as Error).message;
-        log(`${name}: FAILED: ${(e as Error).message}`);
-        return null;
-      }
-    };
-    const base = { source: s.source, target: s.target, replicator: getReplicator, log };
-    if (o.only.includes('catchup')) catchup = await suite('catchup', () => runCatchup(o, { ...base, record: (r) => catchupRuns.push(r) }));
-    if (o.only.includes('steady')) steady = await suite('steady', () => runSteady(o, { ...base, record: (r) => steadyRuns.push(r) }));
-    if (o.only.includes('model')) model = await suite('model', () => runModel(o, { ...base, record: (r) => modelRuns.push(r) }));
-    if (o.only.includes('bigtxn')) bigtxn = await suite('bigtxn', () => runBigtxn(o, { ...base, record: (r) => bigtxnRuns.push(r) }));
+    const base = { source: s.source, target: s.target, replicator: replicators.get, log };
+    if (o.only.includes('catchup')) catchup = await replicators.suite('catchup', () => runCatchup(o, { ...base, record: (r) => catchupRuns.push(r) }));
+    if (o.only.includes('steady')) steady = await replicators.suite('steady', () => runSteady(o, { ...base, record: (r) => steadyRuns.push(r) }));
+    if (o.only.includes('model')) model = await replicators.suite('model', () => runModel(o, { ...base, record: (r) => modelRuns.push(r) }));
+    if (o.only.includes('bigtxn')) bigtxn = await replicators.suite('bigtxn', () => runBigtxn(o, { ...base, record: (r) => bigtxnRuns.push(r) }));
   } catch (e) {
     fatal = (e as Error).stack ?? String(e);
     log(`benchmark stopped: ${(e as Error).message}`);

@@ -108,6 +108,43 @@ export async function taskState(id: string): Promise<TaskState> {
   return { stage: t.stage, status: t.status };
 }
 
+/**
+ * The replicator processes of a benchmark: one at a time, started on first use and again if it
+ * dies. Each suite gets a fresh one, so that its memory figures do not carry what earlier suites
+ * left in the heap; a suite that fails is recorded in `errors` and the next one still runs.
+ */
+export class SuiteReplicators {
+  private current: ReplicatorProcess | null = null;
+  readonly errors: Record<string, string> = {};
+
+  constructor(private log: (m: string) => void) {}
+
+  /** the running replicator (for suites and the full load) */
+  readonly get = async (): Promise<ReplicatorProcess> => {
+    if (this.current?.alive) return this.current;
+    if (this.current) this.log(`  the replicator exited (${this.current.recentOutput(4)}); starting another`);
+    this.current = await ReplicatorProcess.start();
+    return this.current;
+  };
+
+  async suite<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+    const previous = this.current;
+    this.current = null;
+    await previous?.stop();
+    try {
+      return await fn();
+    } catch (e) {
+      this.errors[name] = (e as Error).message;
+      this.log(`${name}: FAILED: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.current?.stop().catch(() => undefined);
+  }
+}
+
 /** waits until the task is Running; a Failed or Retrying task fails the wait (taskState) */
 export async function waitTaskRunning(id: string, signal: AbortSignal, everyMs = 200): Promise<void> {
   await pollUntil(async () => (await taskState(id)).status === 'Running', signal, everyMs);

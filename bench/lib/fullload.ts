@@ -4,7 +4,7 @@ import type { PgServer } from '../../test/helpers/pg';
 import type { BenchOptions, PeerName } from './args';
 import { RunClock } from './clock';
 import { PEER_RUNNERS, type PeerMeasure } from './peers';
-import type { FullLoadRun } from './results';
+import type { CopyRun, FullLoadRun } from './results';
 import { dropDatabase, recreateDatabase, type SuiteEnv } from './servers';
 import { TimeoutError, withTimeout } from './timeout';
 import { describeChecks, SourceDigests, verifyCopy } from './verify';
@@ -27,6 +27,45 @@ export interface WorkloadInfo {
 const LOAD_TIMEOUT_MS = 60 * 60_000;
 
 /** runs the suite; `infos` gets each workload as it is loaded (kept by the caller if a later one fails) */
+/** a copy run before it is measured: every figure unknown */
+export function unmeasured(rows: number, bytes: number) {
+  return {
+    status: 'ok' as const,
+    seconds: null,
+    secondsToRunning: null,
+    rows,
+    bytes,
+    serverCpuSeconds: null,
+    clientCpuSeconds: null,
+    clientPeakRssMb: null,
+    replicatorCpuSeconds: null,
+    replicatorPeakRssMb: null,
+    verified: 'not checked',
+  };
+}
+
+/** the run of a peer that did not finish: timed out or failed, with the time it had run */
+export function unfinished<R extends CopyRun>(base: R, clock: RunClock, e: unknown): R {
+  return { ...base, status: e instanceof TimeoutError ? 'timeout' : 'failed', error: (e as Error).message, seconds: clock.started ? clock.elapsed() : null };
+}
+
+/** a finished run: the clock's figures, what the peer measured, and the check of its copy */
+export function measured<R extends CopyRun>(base: R, clock: RunClock, m: PeerMeasure, verified: string, wrong: boolean): R {
+  return {
+    ...base,
+    ...(wrong ? { status: 'failed' as const, error: `wrong copy: ${verified}` } : {}),
+    seconds: clock.elapsed(),
+    secondsToRunning: m.secondsToRunning ?? null,
+    serverCpuSeconds: clock.serverCpuSeconds,
+    clientCpuSeconds: m.client?.cpuSeconds ?? null,
+    clientPeakRssMb: m.client?.maxRssMb ?? null,
+    replicatorCpuSeconds: m.replicatorCpuSeconds ?? null,
+    replicatorPeakRssMb: m.replicatorPeakRssMb ?? null,
+    verified,
+    ...(m.note ? { note: m.note } : {}),
+  };
+}
+
 export async function runFullLoad(o: BenchOptions, env: FullLoadEnv, infos: WorkloadInfo[]): Promise<void> {
   const { source, log } = env;
   const digests = new SourceDigests(source);
@@ -93,17 +132,7 @@ async function oneRun(
     workload: w.name,
     run,
     peer,
-    status: 'ok',
-    seconds: null,
-    secondsToRunning: null,
-    rows: size.rows,
-    bytes: size.bytes,
-    serverCpuSeconds: null,
-    clientCpuSeconds: null,
-    clientPeakRssMb: null,
-    replicatorCpuSeconds: null,
-    replicatorPeakRssMb: null,
-    verified: 'not checked',
+    ...unmeasured(size.rows, size.bytes),
   };
   try {
     await recreateDatabase(target, dstDb);
@@ -116,24 +145,10 @@ async function oneRun(
         PEER_RUNNERS[peer]({ source, target, srcDb: w.database, dstDb, tables, clock, signal, replicator: env.replicator, tag: `${peer.replace(/-/g, '_')}_${run}` }),
       );
     } catch (e) {
-      return { ...base, status: e instanceof TimeoutError ? 'timeout' : 'failed', error: (e as Error).message, seconds: clock.started ? clock.elapsed() : null };
+      return unfinished(base, clock, e);
     }
     const checks = await withTimeout(`checking ${peer} on ${w.name}`, LOAD_TIMEOUT_MS, () => verifyCopy(digests, w.database, target, dstDb, tables));
-    const verified = describeChecks(checks);
-    const wrong = checks.some((c) => !c.equal);
-    return {
-      ...base,
-      ...(wrong ? { status: 'failed' as const, error: `wrong copy: ${verified}` } : {}),
-      seconds: clock.elapsed(),
-      secondsToRunning: m.secondsToRunning ?? null,
-      serverCpuSeconds: clock.serverCpuSeconds,
-      clientCpuSeconds: m.client?.cpuSeconds ?? null,
-      clientPeakRssMb: m.client?.maxRssMb ?? null,
-      replicatorCpuSeconds: m.replicatorCpuSeconds ?? null,
-      replicatorPeakRssMb: m.replicatorPeakRssMb ?? null,
-      verified,
-      ...(m.note ? { note: m.note } : {}),
-    };
+    return measured(base, clock, m, describeChecks(checks), checks.some((c) => !c.equal));
   } catch (e) {
     return { ...base, status: 'failed', error: (e as Error).message };
   } finally {

@@ -1,8 +1,10 @@
 // The MySQL full-load suite: sysbench's tables are prepared once on the source; in every run,
 // each peer copies them into a fresh target database, and the copy is checked against the source.
 import type { BenchOptions } from '../lib/args';
-import { TimeoutError, withTimeout } from '../lib/timeout';
-import { MY_PEER_RUNNERS, MY_PEERS, type MyPeerMeasure, type MyPeerName } from './peers';
+import { measured, unfinished, unmeasured } from '../lib/fullload';
+import type { PeerMeasure } from '../lib/peers';
+import { withTimeout } from '../lib/timeout';
+import { MY_PEER_RUNNERS, MY_PEERS, type MyPeerName } from './peers';
 import type { MyFullLoadRun } from './results';
 import { dropDb, flushDirty, MyClock, recreateDb, type MySuiteEnv } from './servers';
 import { prepareSbtest, sbTables, tablesSize } from './sysbench';
@@ -63,17 +65,7 @@ async function oneRun(o: BenchOptions, env: MySuiteEnv<MyFullLoadRun>, digests: 
   const base: MyFullLoadRun = {
     run,
     peer,
-    status: 'ok',
-    seconds: null,
-    secondsToRunning: null,
-    rows: info.rows,
-    bytes: info.bytes,
-    serverCpuSeconds: null,
-    clientCpuSeconds: null,
-    clientPeakRssMb: null,
-    replicatorCpuSeconds: null,
-    replicatorPeakRssMb: null,
-    verified: 'not checked',
+    ...unmeasured(info.rows, info.bytes),
   };
   try {
     // ours creates its target database itself (schema sync); the tools get an empty one
@@ -81,29 +73,16 @@ async function oneRun(o: BenchOptions, env: MySuiteEnv<MyFullLoadRun>, digests: 
     else await recreateDb(target, dstDb);
     // a clean start for every peer: dirty pages written out on both sides
     await Promise.all([flushDirty(source), flushDirty(target)]);
-    let m: MyPeerMeasure;
+    let m: PeerMeasure;
     try {
       m = await withTimeout(`${peer} full load`, o.timeoutSeconds * 1000, (signal) =>
         MY_PEER_RUNNERS[peer]({ source, target, srcDb: SRC, dstDb, tables: info.tables, clock, signal, replicator: env.replicator, tag: `${peer}_${run}` }),
       );
     } catch (e) {
-      return { ...base, status: e instanceof TimeoutError ? 'timeout' : 'failed', error: (e as Error).message, seconds: clock.started ? clock.elapsed() : null };
+      return unfinished(base, clock, e);
     }
     const checks = await verifyMyCopy(digests, SRC, target, dstDb, info.tables, ['id']);
-    const verified = describeMyChecks(checks);
-    return {
-      ...base,
-      ...(checks.some((c) => !c.equal) ? { status: 'failed' as const, error: `wrong copy: ${verified}` } : {}),
-      seconds: clock.elapsed(),
-      secondsToRunning: m.secondsToRunning ?? null,
-      serverCpuSeconds: clock.serverCpuSeconds,
-      clientCpuSeconds: m.client?.cpuSeconds ?? null,
-      clientPeakRssMb: m.client?.maxRssMb ?? null,
-      replicatorCpuSeconds: m.replicatorCpuSeconds ?? null,
-      replicatorPeakRssMb: m.replicatorPeakRssMb ?? null,
-      verified,
-      ...(m.note ? { note: m.note } : {}),
-    };
+    return measured(base, clock, m, describeMyChecks(checks), checks.some((c) => !c.equal));
   } catch (e) {
     return { ...base, status: 'failed', error: (e as Error).message };
   } finally {

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startMeta, stopMeta } from '../../test/helpers/harness';
 import type { BenchOptions } from '../lib/args';
-import { ReplicatorProcess } from '../lib/dts';
+import { SuiteReplicators } from '../lib/dts';
 import { DTS_CLASSES, P99_LIMIT_MS } from '../lib/rates';
 import { CATCHUP_HEADER, catchupRows, fmt, formatTable, MODEL_HEADER, modelRows } from '../lib/report';
 import { summarizeCatchup, summarizeModel, type CatchupRun, type ModelRun } from '../lib/results';
@@ -50,7 +50,7 @@ export async function runMysqlBench(o: BenchOptions, host: Host): Promise<number
   const missing = ['sysbench', 'mydumper', 'myloader', 'mariadb-dump', 'mariadb'].filter((t) => toolVersion(t) === null);
   if (missing.length) log(`missing client programs: ${missing.join(', ')} (apt-get install sysbench mydumper mariadb-client); peers that need them will fail`);
   let servers: MyServers | null = null;
-  let replicator: ReplicatorProcess | null = null;
+  const replicators = new SuiteReplicators(log);
   const fullRuns: MyFullLoadRun[] = [];
   const catchupRuns: CatchupRun[] = [];
   const modelRuns: ModelRun[] = [];
@@ -58,12 +58,12 @@ export async function runMysqlBench(o: BenchOptions, host: Host): Promise<number
   let catchup: MyCatchupInfo | null = null;
   let model: MyModelInfo | null = null;
   let fatal: string | null = null;
-  const suiteErrors: Record<string, string> = {};
+  const suiteErrors = replicators.errors;
   let version = '';
   let cleaned: Promise<void> | null = null;
   const cleanup = () =>
     (cleaned ??= (async () => {
-      await (replicator as ReplicatorProcess | null)?.stop().catch(() => undefined);
+      await replicators.stop();
       await servers?.stop();
       await stopMeta().catch(() => undefined);
     })());
@@ -79,29 +79,11 @@ export async function runMysqlBench(o: BenchOptions, host: Host): Promise<number
     servers = await startMyServers();
     version = await myServerVersion(servers.source);
     log(`source on port ${servers.source.port}, target on port ${servers.target.port}: MariaDB ${version}`);
-    const getReplicator = async () => {
-      if (replicator?.alive) return replicator;
-      if (replicator) log(`  the replicator exited (${replicator.recentOutput(4)}); starting another`);
-      replicator = await ReplicatorProcess.start();
-      return replicator;
-    };
     const s = servers;
-    const suite = async <T>(name: string, fn: () => Promise<T>): Promise<T | null> => {
-      const previous = replicator as ReplicatorProcess | null;
-      replicator = null;
-      await previous?.stop();
-      try {
-        return await fn();
-      } catch (e) {
-        suiteErrors[name] = (e as Error).message;
-        log(`${name}: FAILED: ${(e as Error).message}`);
-        return null;
-      }
-    };
-    const base = { source: s.source, target: s.target, replicator: getReplicator, log };
-    if (o.only.includes('fullload')) full = await suite('fullload', () => runMyFullLoad(o, { ...base, record: (r) => fullRuns.push(r) }));
-    if (o.only.includes('catchup')) catchup = await suite('catchup', () => runMyCatchup(o, { ...base, record: (r) => catchupRuns.push(r) }));
-    if (o.only.includes('model')) model = await suite('model', () => runMyModel(o, { ...base, record: (r) => modelRuns.push(r) }));
+    const base = { source: s.source, target: s.target, replicator: replicators.get, log };
+    if (o.only.includes('fullload')) full = await replicators.suite('fullload', () => runMyFullLoad(o, { ...base, record: (r) => fullRuns.push(r) }));
+    if (o.only.includes('catchup')) catchup = await replicators.suite('catchup', () => runMyCatchup(o, { ...base, record: (r) => catchupRuns.push(r) }));
+    if (o.only.includes('model')) model = await replicators.suite('model', () => runMyModel(o, { ...base, record: (r) => modelRuns.push(r) }));
   } catch (e) {
     fatal = (e as Error).stack ?? String(e);
     log(`benchmark stopped: ${(e as Error).message}`);

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { MARIADB_ROOT_PASSWORD, type MariaDbServer } from '../../test/helpers/mysql';
 import type { ReplicatorProcess } from '../lib/dts';
 import { bash, exec } from '../lib/exec';
-import { timeOurFullLoad } from '../lib/peers';
-import { addRusage, type Rusage } from '../lib/proc';
+import { timeOurFullLoad, type PeerMeasure } from '../lib/peers';
+import { addRusage } from '../lib/proc';
 import { myClientEnv, myConnArgs, type MyClock } from './servers';
 import { createMyBenchTask } from './task';
 
@@ -33,15 +33,8 @@ export interface MyFullLoadContext {
   tag: string;
 }
 
-export interface MyPeerMeasure {
-  client?: Rusage | null;
-  replicatorCpuSeconds?: number | null;
-  replicatorPeakRssMb?: number | null;
-  secondsToRunning?: number;
-  note?: string;
-}
 
-type Peer = (ctx: MyFullLoadContext) => Promise<MyPeerMeasure>;
+type Peer = (ctx: MyFullLoadContext) => Promise<PeerMeasure>;
 
 const tcp = (s: MariaDbServer) => ['-h', '127.0.0.1', '-P', String(s.port), '-u', 'root', '-p', MARIADB_ROOT_PASSWORD];
 
