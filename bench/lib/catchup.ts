@@ -33,28 +33,36 @@ export async function runCatchup(o: BenchOptions, env: CatchupEnv): Promise<Catc
     const info: CatchupInfo = { scale: o.catchupScale, setupSeconds, tables: PGBENCH_TABLES.map((t) => t.name) };
     log(`  both followers are synchronized (${info.setupSeconds.toFixed(0)} s)`);
     const digests = new SourceDigests(env.source);
-    for (let run = 1; run <= o.runs; run++) {
-      const r = await withTimeout(`catch-up run ${run}`, o.timeoutSeconds * 1000, (signal) => oneRun(o, env, f, digests, run, signal)).catch(
-        (e: Error): CatchupRun => ({
-          run,
-          status: e instanceof TimeoutError ? 'timeout' : 'failed',
-          error: e.message,
-          pgbenchSeconds: o.catchupSeconds,
-          transactions: null,
-          tps: null,
-          changes: null,
-          lsn: null,
-          walBytes: null,
-          order: [],
-          results: [],
-        }),
-      );
-      env.record(r);
-      const line = r.results.map((x) => `${x.peer} ${x.status === 'ok' ? `${x.seconds?.toFixed(2)} s` : `${x.status.toUpperCase()}: ${x.error}`}`).join(', ');
-      log(`  run ${run}: ${r.status === 'ok' ? `${r.changes} row changes; ${line}` : `${r.status.toUpperCase()}: ${r.error}${line ? `; ${line}` : ''}`}`);
-    }
+    await catchupRuns(o, env, (run, signal) => oneRun(o, env, f, digests, run, signal));
     return info;
   });
+}
+
+/**
+ * The catch-up runs of a suite (any engine), each under the time limit: a run that times out or
+ * fails is recorded as such and the next one runs. Each run is recorded and logged.
+ */
+export async function catchupRuns(o: BenchOptions, env: { record: (r: CatchupRun) => void; log: (m: string) => void }, oneRun: (run: number, signal: AbortSignal) => Promise<CatchupRun>): Promise<void> {
+  for (let run = 1; run <= o.runs; run++) {
+    const r = await withTimeout(`catch-up run ${run}`, o.timeoutSeconds * 1000, (signal) => oneRun(run, signal)).catch(
+      (e: Error): CatchupRun => ({
+        run,
+        status: e instanceof TimeoutError ? 'timeout' : 'failed',
+        error: e.message,
+        pgbenchSeconds: o.catchupSeconds,
+        transactions: null,
+        tps: null,
+        changes: null,
+        lsn: null,
+        walBytes: null,
+        order: [],
+        results: [],
+      }),
+    );
+    env.record(r);
+    const line = r.results.map((x) => `${x.peer} ${x.status === 'ok' ? `${x.seconds?.toFixed(2)} s` : `${x.status.toUpperCase()}: ${x.error}`}`).join(', ');
+    env.log(`  run ${run}: ${r.status === 'ok' ? `${r.changes} row changes; ${line}` : `${r.status.toUpperCase()}: ${r.error}${line ? `; ${line}` : ''}`}`);
+  }
 }
 
 async function oneRun(o: BenchOptions, env: CatchupEnv, f: Followers, digests: SourceDigests, run: number, signal: AbortSignal): Promise<CatchupRun> {

@@ -5,8 +5,9 @@
 // native: SHOW SLAVE STATUS Relay_Master_Log_File:Exec_Master_Log_Pos).
 import type { BenchOptions } from '../lib/args';
 import { pauseTask, releaseTask, startTask, taskState, waitTaskRunning } from '../lib/dts';
+import { catchupRuns } from '../lib/catchup';
 import type { CatchupPeer, CatchupResult, CatchupRun } from '../lib/results';
-import { pollUntil, TimeoutError, withTimeout } from '../lib/timeout';
+import { pollUntil, withTimeout } from '../lib/timeout';
 import { dropNative, nativeReached, pauseNative, resumeNative, startNative } from './native';
 import { dropDb, rowOps, MyClock, type MySuiteEnv } from './servers';
 import { parseSysbench, prepareSbtest, sbTables, sysbenchRun } from './sysbench';
@@ -35,39 +36,21 @@ export async function runMyCatchup(o: BenchOptions, env: MySuiteEnv<CatchupRun>)
   const t0 = Date.now();
   let taskId: string | null = null;
   try {
-    await withTimeout('catch-up setup', SETUP_TIMEOUT_MS, async (signal) => {
+    const id = await withTimeout('catch-up setup', SETUP_TIMEOUT_MS, async (signal) => {
       await prepareSbtest(source, SRC, shape.tables, shape.rows, signal);
       await dropDb(target, DB.dts);
       await env.replicator();
-      taskId = await createMyBenchTask('bench catch-up', source, SRC, target, DB.dts, tables);
-      await startTask(taskId);
+      const created = await createMyBenchTask('bench catch-up', source, SRC, target, DB.dts, tables);
+      taskId = created; // released in the finally below, even when the setup fails
+      await startTask(created);
       await startNative(source, target, { srcDb: SRC, db: DB.native }, signal);
-      await waitTaskRunning(taskId, signal);
+      await waitTaskRunning(created, signal);
+      return created;
     });
     const info: MyCatchupInfo = { tables: shape.tables, rowsPerTable: shape.rows, setupSeconds: (Date.now() - t0) / 1000 };
     log(`  both followers are synchronized (${info.setupSeconds.toFixed(0)} s)`);
     const digests = new MySourceDigests(source);
-    for (let run = 1; run <= o.runs; run++) {
-      const id = taskId as unknown as string;
-      const r = await withTimeout(`catch-up run ${run}`, o.timeoutSeconds * 1000, (signal) => oneRun(o, env, id, tables, digests, run, signal)).catch(
-        (e: Error): CatchupRun => ({
-          run,
-          status: e instanceof TimeoutError ? 'timeout' : 'failed',
-          error: e.message,
-          pgbenchSeconds: o.catchupSeconds,
-          transactions: null,
-          tps: null,
-          changes: null,
-          lsn: null,
-          walBytes: null,
-          order: [],
-          results: [],
-        }),
-      );
-      env.record(r);
-      const line = r.results.map((x) => `${x.peer} ${x.status === 'ok' ? `${x.seconds?.toFixed(2)} s` : `${x.status.toUpperCase()}: ${x.error}`}`).join(', ');
-      log(`  run ${run}: ${r.status === 'ok' ? `${r.changes} row changes; ${line}` : `${r.status.toUpperCase()}: ${r.error}${line ? `; ${line}` : ''}`}`);
-    }
+    await catchupRuns(o, env, (run, signal) => oneRun(o, env, id, tables, digests, run, signal));
     return info;
   } finally {
     if (taskId) await releaseTask(taskId).catch((e: Error) => log(`  warning: ${e.message}`));
