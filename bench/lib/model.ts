@@ -59,27 +59,7 @@ export async function runModel(o: BenchOptions, env: SuiteEnv<ModelRun>): Promis
     });
     return await withFollowers(f, 'model', async (setupSeconds) => {
       log(`  synchronized (${setupSeconds.toFixed(0)} s)`);
-      for (let run = 1; run <= o.runs; run++) {
-        const r: ModelRun = { run, status: 'ok', steps: [], sustainedRps: null, dtsClass: null };
-        for (const rps of o.modelRps) {
-          const step = await oneStep(o, env, f, files, rps, run);
-          r.steps.push(step);
-          const fig = step.figures;
-          log(
-            `  run ${run} step ${rps} RPS: ` +
-              (fig
-                ? `achieved ${Math.round(fig.rowsPerSecond)} RPS, p50 ${fig.latency.p50Ms?.toFixed(0)} ms p99 ${fig.latency.p99Ms?.toFixed(0)} ms; counts ${step.counts.startsWith('exact') ? 'exact' : step.counts}` +
-                  (step.verdict?.pass ? '' : `; stops: ${step.verdict?.reasons.join(', ')}`)
-                : `${step.status.toUpperCase()}: ${step.error}`),
-          );
-          if (!step.verdict?.pass) break;
-        }
-        r.sustainedRps = sustainedRps(r.steps.map((s) => s.verdict).filter((v) => v !== null));
-        r.dtsClass = dtsClass(r.sustainedRps);
-        if (r.steps.every((s) => s.status !== 'ok')) Object.assign(r, { status: r.steps[0]?.status ?? 'failed', error: r.steps[0]?.error });
-        log(`  run ${run}: sustained ${r.sustainedRps === null ? '—' : Math.round(r.sustainedRps)} RPS with p99 < 1 s: DTS class ${r.dtsClass ?? 'below micro'}`);
-        env.record(r);
-      }
+      await modelRuns(o, env, (rps, run) => oneStep(o, env, f, files, rps, run), (step) => `counts ${step.counts.startsWith('exact') ? 'exact' : step.counts}`);
       const verified = await withTimeout('model: checking the target', o.timeoutSeconds * 1000, (signal) => f.verify(new SourceDigests(env.source), signal)).catch((e: Error) => ({
         error: e.message,
       }));
@@ -88,6 +68,40 @@ export async function runModel(o: BenchOptions, env: SuiteEnv<ModelRun>): Promis
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The model's runs (any engine): each climbs the rate steps until one does not hold, then its
+ * sustained rate and DTS class are recorded and logged. `detail` adds to a measured step's log
+ * line (e.g. how the statement counts came out).
+ */
+export async function modelRuns(
+  o: BenchOptions,
+  env: { record: (r: ModelRun) => void; log: (m: string) => void },
+  step: (rps: number, run: number) => Promise<ModelStep>,
+  detail: (s: ModelStep) => string,
+): Promise<void> {
+  for (let run = 1; run <= o.runs; run++) {
+    const r: ModelRun = { run, status: 'ok', steps: [], sustainedRps: null, dtsClass: null };
+    for (const rps of o.modelRps) {
+      const s = await step(rps, run);
+      r.steps.push(s);
+      const fig = s.figures;
+      env.log(
+        `  run ${run} step ${rps} RPS: ` +
+          (fig
+            ? `achieved ${Math.round(fig.rowsPerSecond)} RPS, p50 ${fig.latency.p50Ms?.toFixed(0)} ms p99 ${fig.latency.p99Ms?.toFixed(0)} ms; ${detail(s)}` +
+              (s.verdict?.pass ? '' : `; stops: ${s.verdict?.reasons.join(', ')}`)
+            : `${s.status.toUpperCase()}: ${s.error}`),
+      );
+      if (!s.verdict?.pass) break;
+    }
+    r.sustainedRps = sustainedRps(r.steps.map((x) => x.verdict).filter((v) => v !== null));
+    r.dtsClass = dtsClass(r.sustainedRps);
+    if (r.steps.every((x) => x.status !== 'ok')) Object.assign(r, { status: r.steps[0]?.status ?? 'failed', error: r.steps[0]?.error });
+    env.log(`  run ${run}: sustained ${r.sustainedRps === null ? '—' : Math.round(r.sustainedRps)} RPS with p99 < 1 s: DTS class ${r.dtsClass ?? 'below micro'}`);
+    env.record(r);
   }
 }
 

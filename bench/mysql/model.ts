@@ -13,7 +13,8 @@ import type { BenchOptions } from '../lib/args';
 import { releaseTask, startTask, taskState, waitTaskRunning } from '../lib/dts';
 import { exec } from '../lib/exec';
 import { DRAIN_MS, latencyFigures, OBSERVE_EVERY_MS, POINT_EVERY_MS, Poller, type IntervalFigures } from '../lib/measure';
-import { dtsClass, judgeStep, sustainedRps } from '../lib/rates';
+import { modelRuns } from '../lib/model';
+import { judgeStep } from '../lib/rates';
 import type { ModelRun, ModelStep } from '../lib/results';
 import { pollUntil, sleep, TimeoutError, withTimeout } from '../lib/timeout';
 import { MY_MODEL_TABLE_COUNT, myModelLua, myModelTables, myModelTableSql } from './model-workload';
@@ -79,27 +80,10 @@ export async function runMyModel(o: BenchOptions, env: MySuiteEnv<ModelRun>): Pr
     await withTimeout('model setup', 60 * 60_000, (signal) => waitTaskRunning(id, signal));
     const setupSeconds = (Date.now() - t0) / 1000;
     log(`  synchronized (${setupSeconds.toFixed(0)} s)`);
-    for (let run = 1; run <= o.runs; run++) {
-      const r: ModelRun = { run, status: 'ok', steps: [], sustainedRps: null, dtsClass: null };
-      for (const rps of o.modelRps) {
-        const step = await oneStep(o, env, id, lua, rps, run);
-        r.steps.push(step);
-        const fig = step.figures;
-        log(
-          `  run ${run} step ${rps} RPS: ` +
-            (fig
-              ? `achieved ${Math.round(fig.rowsPerSecond)} RPS (ins ${fig.changes.ins} upd ${fig.changes.upd} del ${fig.changes.del}), p50 ${fig.latency.p50Ms?.toFixed(0)} ms p99 ${fig.latency.p99Ms?.toFixed(0)} ms` +
-                (step.verdict?.pass ? '' : `; stops: ${step.verdict?.reasons.join(', ')}`)
-              : `${step.status.toUpperCase()}: ${step.error}`),
-        );
-        if (!step.verdict?.pass) break;
-      }
-      r.sustainedRps = sustainedRps(r.steps.map((s) => s.verdict).filter((v) => v !== null));
-      r.dtsClass = dtsClass(r.sustainedRps);
-      if (r.steps.every((s) => s.status !== 'ok')) Object.assign(r, { status: r.steps[0]?.status ?? 'failed', error: r.steps[0]?.error });
-      log(`  run ${run}: sustained ${r.sustainedRps === null ? '—' : Math.round(r.sustainedRps)} RPS with p99 < 1 s: DTS class ${r.dtsClass ?? 'below micro'}`);
-      env.record(r);
-    }
+    await modelRuns(o, env, (rps, run) => oneStep(o, env, id, lua, rps, run), (step) => {
+      const c = step.figures?.changes;
+      return c ? `ins ${c.ins} upd ${c.upd} del ${c.del}` : '';
+    });
     const verified = await withTimeout('model: checking the target', o.timeoutSeconds * 1000, async (signal) => {
       await catchUp(env, id, signal);
       return describeMyChecks(await verifyMyCopy(new MySourceDigests(source), SRC, target, DST, myModelTables(), ['id']));
