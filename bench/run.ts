@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startMeta, stopMeta } from '../test/helpers/harness';
+import { startMeta } from '../test/helpers/harness';
 import { parseArgs, USAGE, type BenchOptions } from './lib/args';
 import { runBigtxn, type BigtxnInfo } from './lib/bigtxn';
 import { runCatchup, type CatchupInfo } from './lib/catchup';
-import { SuiteReplicators } from './lib/dts';
+import { SuiteReplicators, teardown } from './lib/dts';
 import { FOLLOWER_LABELS } from './lib/followers';
 import { runFullLoad, type WorkloadInfo } from './lib/fullload';
 import { runModel, type ModelInfo } from './lib/model';
@@ -90,20 +90,8 @@ async function main(o: BenchOptions): Promise<number> {
   let fatal: string | null = null;
   const suiteErrors = replicators.errors;
   const env = { pgVersion: '', pgcopydb: pgcopydbVersion() };
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await replicators.stop();
-      await servers?.stop();
-      await stopMeta().catch(() => undefined);
-    })());
-  // Ctrl-C: stop the replicator and every server this run started
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      log(`${sig}: stopping the servers`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  // Ctrl-C too: stop the replicator and every server this run started
+  const cleanup = teardown(replicators, () => servers, log);
   try {
     log('starting the metadata database (embedded PostgreSQL 18) and two PostgreSQL 15 servers');
     await startMeta();

@@ -1,7 +1,7 @@
 // Our product as a user runs it: the replicator as its own process (`npm run replicator`),
 // tasks created through the create-task service, started and paused by desired state + NOTIFY.
 import type { ChildProcess } from 'node:child_process';
-import { killHard, setDesired, spawnReplicator, taskRow } from '../../test/helpers/harness';
+import { killHard, setDesired, spawnReplicator, stopMeta, taskRow } from '../../test/helpers/harness';
 import { SUPER_PASSWORD, type PgServer } from '../../test/helpers/pg';
 import { createTask } from '../../server/services/create-task';
 import { originFor } from '../../server/pipeline/task-runner';
@@ -143,6 +143,27 @@ export class SuiteReplicators {
   async stop(): Promise<void> {
     await this.current?.stop().catch(() => undefined);
   }
+}
+
+/**
+ * Stops what a benchmark started, once: the replicator, the servers (when started) and the
+ * metadata database; also on Ctrl-C (then the process exits with 130).
+ */
+export function teardown(replicators: SuiteReplicators, servers: () => { stop(): Promise<void> } | null, log: (m: string) => void): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  const stop = () =>
+    (done ??= (async () => {
+      await replicators.stop();
+      await servers()?.stop();
+      await stopMeta().catch(() => undefined);
+    })());
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: stopping the servers`);
+      void stop().finally(() => process.exit(130));
+    });
+  }
+  return stop;
 }
 
 /** waits until the task is Running; a Failed or Retrying task fails the wait (taskState) */

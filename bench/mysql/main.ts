@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startMeta, stopMeta } from '../../test/helpers/harness';
+import { startMeta } from '../../test/helpers/harness';
 import type { BenchOptions } from '../lib/args';
-import { SuiteReplicators } from '../lib/dts';
+import { SuiteReplicators, teardown } from '../lib/dts';
 import { DTS_CLASSES, P99_LIMIT_MS } from '../lib/rates';
 import { CATCHUP_HEADER, catchupRows, fmt, formatTable, MODEL_HEADER, modelRows } from '../lib/report';
 import { summarizeCatchup, summarizeModel, type CatchupRun, type ModelRun } from '../lib/results';
@@ -60,19 +60,8 @@ export async function runMysqlBench(o: BenchOptions, host: Host): Promise<number
   let fatal: string | null = null;
   const suiteErrors = replicators.errors;
   let version = '';
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await replicators.stop();
-      await servers?.stop();
-      await stopMeta().catch(() => undefined);
-    })());
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      log(`${sig}: stopping the servers`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  // Ctrl-C too: stop the replicator and every server this run started
+  const cleanup = teardown(replicators, () => servers, log);
   try {
     log('starting the metadata database (embedded PostgreSQL 18) and two MariaDB servers');
     await startMeta();
