@@ -436,6 +436,19 @@ export interface SequenceSync {
   setNext(cfg: ConnectionConfig, moves: (SequenceColumn & { next: string })[]): Promise<void>;
 }
 
+/**
+ * Which server and database a connection reaches, whatever address it used: how DTS tells its
+ * own metadata database apart from a customer's (a host alias or a port forward changes nothing).
+ */
+export interface ServerIdentity {
+  /** the cluster's unique id (PostgreSQL: pg_control_system().system_identifier), null if unreadable */
+  systemId: string | null;
+  /** when the server started, as a second fingerprint when systemId is unreadable */
+  startedAt: string;
+  database: string;
+  databaseOid: string;
+}
+
 export interface EngineModule {
   name: EngineName;
   /** 'connection' when the database could not be reached or the connection dropped */
@@ -447,6 +460,8 @@ export interface EngineModule {
   stream: StreamSource;
   writer: WriterTarget;
   sequences: SequenceSync;
+  /** optional: engines a DTS metadata database can be (PostgreSQL) say which server a connection reaches */
+  serverIdentity?(cfg: ConnectionConfig): Promise<ServerIdentity>;
 }
 
 /** key of a table in maps: schema and name joined with a character no identifier has unquoted */

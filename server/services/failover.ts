@@ -7,6 +7,7 @@ import { notFound, precondition } from '../errors';
 import type { SequenceColumn, SequenceState } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { endTask } from './end-task';
+import { refuseMetadataDatabase } from '../metadata-guard';
 import { endpointToConnection } from './endpoint-config';
 import { engineFor, mappingsFor } from './engines';
 import { pauseTask } from './pause-task';
@@ -81,9 +82,11 @@ async function pairOf(id: string): Promise<{ forward: string; reverse: string }>
 /** the reverse task's source is the DR side (old destination), its destination production */
 async function planSequences(reverseId: string, takeOver: 'dr' | 'production'): Promise<{ moves: SequenceMove[]; warnings: string[] }> {
   const rev = await db().task.findUniqueOrThrow({ where: { id: reverseId }, include: { source: true, dest: true } });
-  const dr = endpointToConnection(rev.source);
-  const prod = endpointToConnection(rev.dest);
+  const dr = endpointToConnection(rev.source, 'source');
+  const prod = endpointToConnection(rev.dest, 'destination');
   const engine = await engineFor(dr.engine);
+  await refuseMetadataDatabase(engine, dr, 'source');
+  await refuseMetadataDatabase(engine, prod, 'destination');
   const selection = objectSelection.parse(rev.objects);
   const catalog = await engine.introspector.introspect(dr, { schemas: selection.schemas.map((s) => s.name) });
   const mappings = await mappingsFor(catalog, selection);
@@ -207,7 +210,7 @@ async function run(id: string, action: PairAction, body: (r: Readiness, step: (s
 async function moveSequences(reverse: string, side: 'dr' | 'production', step: (s: string, d: string) => void): Promise<void> {
   const { moves, warnings } = await planSequences(reverse, side);
   const rev = await db().task.findUniqueOrThrow({ where: { id: reverse }, include: { source: true, dest: true } });
-  const cfg = endpointToConnection(side === 'dr' ? rev.source : rev.dest);
+  const cfg = endpointToConnection(side === 'dr' ? rev.source : rev.dest, side === 'dr' ? 'source' : 'destination');
   const engine = await engineFor(cfg.engine);
   await engine.sequences.setNext(cfg, moves.map((m) => ({ table: m.table, column: m.column, next: m.next })));
   const described = moves.map((m) => `${m.table.schema}.${m.table.name}.${m.column} next ${m.next} (${m.basis})`);

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { badRequest } from '../errors';
 import { engineFor } from './engines';
 import { describeEndpoint } from './endpoint-config';
-import { endpointRef, resolveEndpointRef, type EndpointRef } from './endpoint-source';
+import { endpointRef, nestedEndpointRef, resolveEndpointRef, type EndpointRef } from './endpoint-source';
 import { parseInput } from './validate';
 
-export const introspectInput = z.object({ ref: endpointRef, schemas: z.array(z.string().min(1)).optional() });
+export const introspectInput = z.object({ ref: nestedEndpointRef, schemas: z.array(z.string().min(1).max(128)).max(10_000).optional() });
 
 export const catalogView = z.object({
   engine: z.string(),

@@ -2,6 +2,7 @@
 // the background and write each item as it arrives. At the end the run is passed or failed and
 // the task Not Started or Precheck Failed. A crash is recorded as a failed item with its cause.
 import { db } from '../db';
+import { MetadataEndpointError, refuseMetadataDatabase } from '../metadata-guard';
 import { AppError, conflict, notFound, precondition } from '../errors';
 import { engineFor, mappingsFor } from './engines';
 import type { ConnectionConfig, EngineModule, PrecheckItem, TableMapping, TableRef } from '../engines/types';
@@ -60,9 +61,13 @@ async function checkConnectivity(engine: EngineModule, side: EndpointSide, cfg: 
   const name = `${side === 'source' ? 'Source' : 'Destination'} Database Connectivity`;
   try {
     const r = await engine.introspector.testConnection(cfg);
-    if (r.ok) return { key, name, result: 'pass' };
+    if (r.ok) {
+      await refuseMetadataDatabase(engine, cfg, side);
+      return { key, name, result: 'pass' };
+    }
     return { key, name, result: 'fail', cause: `${describeEndpoint(side, cfg)}: ${r.error ?? 'the connection failed'}`, fix: 'Check the host, port, database, account and password, and that the server accepts connections from DTS.' };
   } catch (e) {
+    if (e instanceof MetadataEndpointError) return { key, name, result: 'fail', cause: e.message, fix: 'Enter the address and database of a customer database.' };
     return { key, name, result: 'fail', cause: `${describeEndpoint(side, cfg)}: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
@@ -103,8 +108,8 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
   try {
     const task = await db().task.findUnique({ where: { id: taskId }, include: { source: true, dest: true, peerOf: { select: { id: true } } } });
     if (!task) throw notFound(`Task ${taskId}`);
-    const source = endpointToConnection(task.source);
-    const target = endpointToConnection(task.dest);
+    const source = endpointToConnection(task.source, 'source');
+    const target = endpointToConnection(task.dest, 'destination');
     const sourceEngine = await engineFor(source.engine);
     const targetEngine = await engineFor(target.engine);
     const connectivity = await Promise.all([checkConnectivity(sourceEngine, 'source', source), checkConnectivity(targetEngine, 'destination', target)]);

@@ -1,19 +1,26 @@
 // The shape of a task definition: what the API, the CLI's JSON file and the replicator share.
+// Every string has a maximum length and every list a maximum size: input from an operator is
+// treated as hostile too, and a limit broken is a field error, never a database error.
 import { z } from 'zod';
+import { hostProblem, MAX_HOST_LENGTH } from '../domain/endpoint-host';
+import { rowId } from './validate';
+
+/** an object name: PostgreSQL's limit is 63 bytes, MySQL's 64 characters; room for both */
+export const objectName = z.string().min(1).max(128);
 
 export const dmlOp = z.enum(['insert', 'update', 'delete']);
 
 export const selectedColumn = z.object({
-  name: z.string().min(1),
+  name: objectName,
   /** name in the destination; defaults to the source name */
-  targetName: z.string().min(1).optional(),
+  targetName: objectName.optional(),
 });
 
 export const selectedTable = z.object({
-  name: z.string().min(1),
-  targetName: z.string().min(1).optional(),
-  /** omit for every column */
-  columns: z.array(selectedColumn).min(1).optional(),
+  name: objectName,
+  targetName: objectName.optional(),
+  /** omit for every column (PostgreSQL allows 1,600, MySQL 4,096) */
+  columns: z.array(selectedColumn).min(1).max(4096).optional(),
   /** a WHERE condition over source columns, applied to full and incremental data */
   where: z.string().min(1).max(4000).optional(),
   /** DML operations to synchronize; omit for all */
@@ -21,27 +28,30 @@ export const selectedTable = z.object({
 });
 
 export const selectedSchema = z.object({
-  name: z.string().min(1),
-  targetName: z.string().min(1).optional(),
+  name: objectName,
+  targetName: objectName.optional(),
   /** omit to select the whole schema, including tables created later by a full resync */
-  tables: z.array(selectedTable).min(1).optional(),
+  tables: z.array(selectedTable).min(1).max(50_000).optional(),
   ops: z.array(dmlOp).min(1).optional(),
 });
 
 /** Batch Edit: rename many objects at once with a pattern. Applied after per-object names. */
 export const renameRule = z.object({
   level: z.enum(['schema', 'table', 'column']),
-  /** JavaScript regular expression matched against the whole source name */
-  match: z.string().min(1).max(200),
-  /** replacement, with $1.. for groups */
-  replace: z.string().max(200),
+  /**
+   * regular expression in RE2 syntax, matched against the whole source name in linear time; create,
+   * configure and the reverse direction also compile it (services/rename-rules.ts, domain/naming.ts)
+   */
+  match: z.string().min(1, 'enter a pattern, such as (.*)').max(200, 'a Batch Edit pattern has at most 200 characters; shorten it'),
+  /** replacement, with $1.. for groups, $<name> for named groups, $& for the whole name, $$ for "$" */
+  replace: z.string().max(200, 'Replace has at most 200 characters; shorten it'),
 });
 
 export const capitalization = z.enum(['default', 'source', 'lower', 'upper']);
 
 export const objectSelection = z.object({
-  schemas: z.array(selectedSchema).min(1, 'select at least one schema or table'),
-  renameRules: z.array(renameRule).default([]),
+  schemas: z.array(selectedSchema).min(1, 'select at least one schema or table').max(10_000),
+  renameRules: z.array(renameRule).max(100).default([]),
   /** Capitalization of Object Names in Destination Instance */
   capitalization: capitalization.default('default'),
 });
@@ -85,17 +95,26 @@ export const syncTypes = z
   })
   .refine((t) => t.schema || t.full || t.incremental, { message: 'select at least one synchronization type' });
 
+/** a TCP host name or IP address, never a socket path or anything else a driver would take */
+export const endpointHost = z
+  .string()
+  .max(MAX_HOST_LENGTH, `a host name has at most ${MAX_HOST_LENGTH} characters`)
+  .superRefine((h, ctx) => {
+    const problem = hostProblem(h);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const endpointInput = z.object({
   engine: z.enum(['postgres', 'mysql', 'mongodb', 'sqlserver']).default('postgres'),
-  host: z.string().min(1),
+  host: endpointHost,
   port: z.number().int().min(1).max(65535),
-  database: z.string().min(1),
-  user: z.string().min(1),
+  database: objectName,
+  user: objectName,
   /** leave empty with connectionId to use the saved connection's password */
-  password: z.string(),
+  password: z.string().max(1024),
   ssl: z.enum(['disable', 'require', 'verify-full']).optional(),
   /** a saved connection ("Select Existing Connection"): its password fills an empty one */
-  connectionId: z.number().int().optional(),
+  connectionId: rowId.optional(),
 });
 
 /**

@@ -5,20 +5,20 @@
 import { z } from 'zod';
 import { AppError, badRequest } from '../errors';
 import { describeEndpoint } from './endpoint-config';
-import { endpointRef, resolveEndpointRef } from './endpoint-source';
+import { endpointRef, nestedEndpointRef, resolveEndpointRef } from './endpoint-source';
 import { engineFor } from './engines';
 import { parseInput } from './validate';
 
 export const validateFilterInput = z.object({
-  ref: endpointRef,
-  table: z.object({ schema: z.string().min(1), name: z.string().min(1) }),
+  ref: nestedEndpointRef,
+  table: z.object({ schema: z.string().min(1).max(128), name: z.string().min(1).max(128) }),
   where: z.string().min(1).max(4000),
 });
 export type ValidateFilterInput = z.input<typeof validateFilterInput>;
 
 export async function validateTableFilter(input: ValidateFilterInput): Promise<{ ok: true }> {
   const v = parseInput(validateFilterInput, input);
-  const { side, config } = await resolveEndpointRef(v.ref, 10_000);
+  const { side, config } = await resolveEndpointRef(parseInput(endpointRef, v.ref), 10_000);
   const engine = await engineFor(config.engine);
   try {
     await engine.introspector.validateFilter(config, v.table, v.where);

@@ -6,6 +6,7 @@ import { catalogView, introspectEndpoint, introspectInput } from '../../services
 import { connectivityView, testConnectivity } from '../../services/test-connectivity';
 import { connectionInput, connectionView, listConnections, registerConnection, removeConnection } from '../../services/connections';
 import { validateFilterInput, validateTableFilter } from '../../services/validate-filter';
+import { rowId } from '../../services/validate';
 import { protectedProcedure, router } from '../trpc';
 
 export const endpointsRouter = router({
@@ -29,7 +30,7 @@ export const endpointsRouter = router({
   connections: protectedProcedure.output(z.array(connectionView)).query(() => listConnections()),
   registerConnection: protectedProcedure.input(connectionInput).output(connectionView).mutation(({ input }) => registerConnection(input)),
   removeConnection: protectedProcedure
-    .input(z.object({ id: z.number().int() }))
+    .input(z.object({ id: rowId }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ input }) => removeConnection(input.id)),
 });

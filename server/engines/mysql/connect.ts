@@ -4,6 +4,7 @@
 import mysql from 'mysql2/promise';
 import type { ConnectionConfig, ConnectivityResult, TableRef } from '../types';
 import { textTypeCast } from './types';
+import { tcpOnlyHost } from '../shared/tcp-host';
 import { tlsOptions } from '../shared/tls';
 
 export type MyConnection = mysql.Connection;
@@ -18,8 +19,9 @@ export interface ConnectOptions {
 /** where and how to log in (also the binlog reader's) */
 export function loginOptions(cfg: ConnectionConfig) {
   const ssl = tlsOptions(cfg);
+  // TCP only: no socketPath, ever
   return {
-    host: cfg.host,
+    host: tcpOnlyHost(cfg.host),
     port: cfg.port,
     user: cfg.user,
     password: cfg.password,

@@ -2,6 +2,7 @@
 // caller that does (look for `finally { await c.end() }`).
 import pg from 'pg';
 import type { ConnectionConfig, ConnectivityResult, TableRef } from '../types';
+import { tcpOnlyHost } from '../shared/tcp-host';
 import { tlsOptions } from '../shared/tls';
 
 // int8, numeric and friends stay strings; timestamps and dates stay text: values travel as text.
@@ -21,7 +22,8 @@ export interface ConnectOptions {
 export function clientConfig(cfg: ConnectionConfig, opts: ConnectOptions = {}): pg.ClientConfig {
   const ssl = tlsOptions(cfg);
   const c: pg.ClientConfig & { replication?: string } = {
-    host: cfg.host,
+    // never a Unix socket directory (a host starting with "/"): TCP only
+    host: tcpOnlyHost(cfg.host),
     port: cfg.port,
     database: cfg.database,
     user: cfg.user,

@@ -1,6 +1,7 @@
 // The PostgreSQL engine, assembled from its capability files.
 import type { EngineModule } from '../types';
 import { isConnectionError } from './connect';
+import { serverIdentity } from './identity';
 import { introspector } from './introspect';
 import { prechecker } from './precheck';
 import { schemaSync } from './schema';
@@ -19,4 +20,5 @@ export const postgresEngine: EngineModule = {
   stream: streamSource,
   writer: writerTarget,
   sequences: sequenceSync,
+  serverIdentity,
 };
