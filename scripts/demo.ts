@@ -72,8 +72,8 @@ async function main(): Promise<void> {
   const password = readFileSync(pwFile, 'utf8').trim();
   const binDir = await embeddedBinDir();
   const logical = { wal_level: 'logical', max_replication_slots: 20, max_wal_senders: 20 };
-  const source = await startLocalPostgres({ binDir, dataDir: path.join(dir, 'source'), port: SOURCE_PORT, password, settings: logical });
-  const dest = await startLocalPostgres({ binDir, dataDir: path.join(dir, 'destination'), port: DEST_PORT, password, settings: logical });
+  const source = await startLocalPostgres({ binDir, dataDir: path.join(dir, 'source'), port: SOURCE_PORT, password, settings: logical, auth: 'password' });
+  const dest = await startLocalPostgres({ binDir, dataDir: path.join(dir, 'destination'), port: DEST_PORT, password, settings: logical, auth: 'password' });
 
   await ensureDatabase(source, 'shop');
   await ensureDatabase(dest, 'shop_dr');

@@ -2,7 +2,7 @@
 // Used for the embedded metadata database (npm start) and for the real source and target
 // servers the tests start. As root, the server runs as the `postgres` system user.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync, chownSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chownSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -17,7 +17,22 @@ export interface LocalPostgresOptions {
   settings?: Record<string, string | number>;
   /** print the server log to this file instead of dataDir/server.log */
   logFile?: string;
+  /**
+   * 'password': every connection, local or TCP, needs a password (scram-sha-256), and the server
+   * has no Unix socket at all; pg_hba.conf is rewritten at each start, so an older data directory
+   * is brought to it. 'trust-local' (tests): Unix-socket connections in the data directory are trusted.
+   */
+  auth?: 'password' | 'trust-local';
 }
+
+/** pg_hba.conf of a server with auth 'password' */
+export const PASSWORD_HBA = [
+  '# Written by DTS at every start: a password (scram-sha-256) for every connection.',
+  'local all all scram-sha-256',
+  'host all all 127.0.0.1/32 scram-sha-256',
+  'host all all ::1/128 scram-sha-256',
+  '',
+].join('\n');
 
 export interface LocalPostgres {
   port: number;
@@ -57,6 +72,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
   const dataDir = path.resolve(opts.dataDir);
   const logFile = opts.logFile ?? path.join(path.dirname(dataDir), `${path.basename(dataDir)}.log`);
 
+  const passwordAuth = opts.auth === 'password';
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     mkdirSync(path.dirname(dataDir), { recursive: true });
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -69,7 +85,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     }
     const r = spawnSync(
       path.join(opts.binDir, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'],
+      ['-D', dataDir, '-U', 'postgres', '--pwfile', pwfile, '--auth-host=scram-sha-256', `--auth-local=${passwordAuth ? 'scram-sha-256' : 'trust'}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'],
       { encoding: 'utf8', ...(ids ?? {}) },
     );
     rmSync(pwDir, { recursive: true, force: true });
@@ -78,13 +94,24 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
 
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
-    unix_socket_directories: dataDir,
+    // no socket at all when every connection needs a password: TCP on loopback only
+    unix_socket_directories: passwordAuth ? "''" : dataDir,
+    password_encryption: 'scram-sha-256',
     fsync: 'on',
     ...opts.settings,
   };
 
   const pgCtl = path.join(opts.binDir, 'pg_ctl');
   const ctl = (args: string[]) => spawnSync(pgCtl, ['-D', dataDir, ...args], { encoding: 'utf8', ...(ids ?? {}) });
+  if (passwordAuth) {
+    const hba = path.join(dataDir, 'pg_hba.conf');
+    if (!existsSync(hba) || readFileSync(hba, 'utf8') !== PASSWORD_HBA) {
+      writeFileSync(hba, PASSWORD_HBA, { mode: 0o600 });
+      if (ids) chownSync(hba, ids.uid, ids.gid);
+      // a server left running by an earlier start (an older version: trusted local connections)
+      if (ctl(['status']).status === 0) ctl(['reload']);
+    }
+  }
 
   async function start(): Promise<void> {
     if (ctl(['status']).status === 0 && (await portOpen(opts.port))) return; // left running by an earlier run

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { startPgServer, waitFor, type PgServer, type PgVersion } from './pg';
+import { createAppDatabase, startPgServer, waitFor, type PgServer, type PgVersion } from './pg';
 
 process.env.DTS_SECRET_KEY ??= 'test-secret-key';
 
@@ -19,8 +19,8 @@ let metaServer: PgServer | null = null;
 export async function startMeta(): Promise<PgServer> {
   if (metaServer) return metaServer;
   metaServer = await startPgServer(18);
-  await metaServer.createDatabase('dts');
-  process.env.DATABASE_URL = metaServer.url('dts');
+  // as in production: the metadata role owns its database and is not a superuser
+  process.env.DATABASE_URL = await createAppDatabase(metaServer, 'dts');
   const { migrate } = await import('../../server/migrate');
   await migrate();
   return metaServer;
@@ -143,6 +143,13 @@ export async function waitStatus(taskId: string, status: string, timeoutMs = 90_
   ).catch((e: Error) => {
     throw new Error(`${e.message} (last: ${last})`);
   });
+}
+
+/** starts a task again after it failed: the replicator has taken it up once its status changed */
+export async function restartFailed(taskId: string): Promise<void> {
+  await setDesired(taskId, 'Running');
+  await waitFor('the task to be taken up again', async () => (await taskRow(taskId))?.status !== 'Failed', 30_000);
+  await waitStatus(taskId, 'Running');
 }
 
 /** waits until the target has applied everything the source has committed so far */

@@ -71,7 +71,13 @@ export async function startPgServer(version: PgVersion, settings: Record<string,
       ...settings,
     },
   });
-  const url = (database = 'postgres', user = 'postgres', password = SUPER_PASSWORD) => local.url(database, user, password);
+  return pgServerOf(version, local, SUPER_PASSWORD, () => rmSync(root, { recursive: true, force: true }));
+}
+
+/** the test handle of a running local server, its superuser signing in with `superPassword` */
+export function pgServerOf(version: PgVersion, local: LocalPostgres, superPassword: string, cleanup: () => void = () => undefined): PgServer {
+  const port = local.port;
+  const url = (database = 'postgres', user = 'postgres', password = superPassword) => local.url(database, user, password);
   async function query<T extends pg.QueryResultRow>(database: string, text: string, params?: unknown[]): Promise<T[]> {
     // one text format for every server, whatever its defaults, so checksums compare values
     const c = new pg.Client({ connectionString: url(database), options: '-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3' });
@@ -87,16 +93,29 @@ export async function startPgServer(version: PgVersion, settings: Record<string,
     port,
     local,
     url,
-    config: (database, user = 'postgres', password = SUPER_PASSWORD) => ({ engine: 'postgres', host: '127.0.0.1', port, database, user, password }),
+    config: (database, user = 'postgres', password = superPassword) => ({ engine: 'postgres', host: '127.0.0.1', port, database, user, password }),
     createDatabase: async (name) => {
       await query('postgres', `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     },
     query,
     stop: async () => {
       await local.stop('immediate');
-      rmSync(root, { recursive: true, force: true });
+      cleanup();
     },
   };
+}
+
+export const APP_PASSWORD = 'test-app-pw';
+
+/**
+ * A metadata database as npm start makes it: owned by a role that is not a superuser, which the
+ * console and the replicators then use. Returns that role's URL.
+ */
+export async function createAppDatabase(server: PgServer, name: string, role = 'dts_app'): Promise<string> {
+  const exists = (await server.query('postgres', 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length > 0;
+  if (!exists) await server.query('postgres', `CREATE ROLE ${pg.escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${pg.escapeLiteral(APP_PASSWORD)}`);
+  await server.query('postgres', `CREATE DATABASE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(role)}`);
+  return server.url(name, role, APP_PASSWORD);
 }
 
 export interface TableChecksum {
