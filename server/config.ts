@@ -11,3 +11,23 @@ export const config = {
   metricsRetentionHours: Number(process.env.DTS_METRICS_RETENTION_HOURS ?? 72),
   logLevel: process.env.DTS_LOG_LEVEL ?? 'info',
 };
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (it is "${raw}")`);
+  return n;
+}
+
+/** Sign-in and session limits, read when used (tests and operators change them by environment). */
+export const security = {
+  /** a browser session ends after this long without a request */
+  sessionIdleMinutes: () => positive('DTS_SESSION_IDLE_MINUTES', 60),
+  /** and after this long in any case */
+  sessionMaxHours: () => positive('DTS_SESSION_MAX_HOURS', 12),
+  /** failed sign-ins of one account before it is locked */
+  loginLockAfter: () => positive('DTS_LOGIN_LOCK_AFTER', 10),
+  /** how long a locked account (or client address) waits */
+  loginLockMinutes: () => positive('DTS_LOGIN_LOCK_MINUTES', 15),
+};

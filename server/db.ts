@@ -23,3 +23,28 @@ export async function disconnectDb(): Promise<void> {
 }
 
 export type { PrismaClient };
+
+const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+const PRISMA_ERRORS = new Set(['PrismaClientKnownRequestError', 'PrismaClientInitializationError', 'PrismaClientUnknownRequestError', 'DriverAdapterError']);
+
+/**
+ * True when an error from the Prisma client means the metadata database cannot be reached (down,
+ * restarting, refusing connections), not that a query was wrong. The API answers these with 503.
+ * Errors of customer databases (engine drivers) are never taken for it.
+ */
+export function isMetadataUnavailable(e: unknown): boolean {
+  const name = (e as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && PRISMA_ERRORS.has(name) && unreachable(e, 0);
+}
+
+function unreachable(e: unknown, depth: number): boolean {
+  if (!e || typeof e !== 'object' || depth > 4) return false;
+  const x = e as { code?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown }; message?: unknown };
+  if (typeof x.code === 'string' && (UNREACHABLE_CODES.has(x.code) || UNREACHABLE_ERRNOS.has(x.code) || /^(08|57P0)/.test(x.code))) return true;
+  if (typeof x.kind === 'string' && UNREACHABLE_KINDS.has(x.kind)) return true;
+  if (typeof x.message === 'string' && /Can't reach database server|Connection terminated|terminating connection due to administrator command|the database system is (shutting down|starting up)/i.test(x.message)) return true;
+  return unreachable(x.cause, depth + 1) || unreachable(x.meta?.driverAdapterError, depth + 1);
+}

@@ -1,4 +1,5 @@
 // The API: every router, and the type the clients (console, CLI) are checked against.
+import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { endpointsRouter } from './routers/endpoints';
 import { eventsRouter, metricsRouter } from './routers/metrics';
@@ -7,6 +8,7 @@ import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   auth: authRouter,
+  audit: auditRouter,
   endpoints: endpointsRouter,
   tasks: tasksRouter,
   metrics: metricsRouter,

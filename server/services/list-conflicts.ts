@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { db } from '../db';
 import { notFound } from '../errors';
 import { conflictView, toConflictView, type ConflictView } from './task-view';
-import { parseInput } from './validate';
+import { parseInput, rowId } from './validate';
 
 export const listConflictsInput = z.object({
   limit: z.number().int().min(1).max(500).default(50),
   /** the id of the last conflict of the previous page */
-  cursor: z.number().int().min(1).optional(),
+  cursor: rowId.optional(),
   kind: conflictView.shape.kind.optional(),
 });
 export type ListConflictsInput = z.input<typeof listConflictsInput>;

@@ -6,7 +6,7 @@ import { notFound } from '../errors';
 import { toEventView, type EventView } from './task-view';
 
 export const listEventsInput = z.object({
-  taskId: z.string().min(1),
+  taskId: z.string().min(1).max(64),
   afterId: z.number().int().min(0).optional(),
   beforeId: z.number().int().min(1).optional(),
   level: z.enum(['info', 'warn', 'error']).optional(),

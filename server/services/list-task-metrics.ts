@@ -5,7 +5,7 @@ import { notFound } from '../errors';
 import { toMetricView, type MetricView } from './task-view';
 
 export const listMetricsInput = z.object({
-  taskId: z.string().min(1),
+  taskId: z.string().min(1).max(64),
   /** default: one hour before `to` */
   from: z.coerce.date().optional(),
   /** default: now */

@@ -6,10 +6,10 @@ import type { MetricSample, Prisma } from '../generated/prisma/client';
 import { toTaskSummaryView, type TaskSummaryView } from './task-view';
 
 export const listTasksInput = z.object({
-  status: z.string().optional(),
+  status: z.string().max(64).optional(),
   search: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(500).default(100),
-  cursor: z.string().optional(),
+  cursor: z.string().max(64).optional(),
 });
 export type ListTasksInput = z.input<typeof listTasksInput>;
 

@@ -29,7 +29,7 @@ export const pairedId = (t: ForwardTask): string | null => t.peerTaskId ?? t.pee
 /** The forward task's tables as it synchronizes them, from its source's live catalog. */
 export async function forwardTables(fwd: TaskWithEndpoints): Promise<TableMapping[]> {
   const selection = objectSelection.parse(fwd.objects);
-  const source = endpointToConnection(fwd.source);
+  const source = endpointToConnection(fwd.source, 'source');
   const engine = await engineFor(source.engine);
   const catalog = await engine.introspector.introspect(source, { schemas: [...new Set(selection.schemas.map((s) => s.name))] });
   return (await taskTables(fwd.id, await mappingsFor(catalog, selection))).kept;

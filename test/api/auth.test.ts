@@ -44,7 +44,7 @@ describe('authentication', () => {
       const withBad = await fetch(`${api.url}/api/trpc/${path}`, { method: proc._def.type === 'query' ? 'GET' : 'POST', headers: { authorization: 'Bearer dts_not-a-token', 'content-type': 'application/json' }, ...(proc._def.type === 'query' ? {} : { body: '{}' }) });
       assert.equal(withBad.status, 401, `${path} with a bad token answered ${withBad.status}`);
     }
-    assert.deepEqual([...routers].sort(), ['auth', 'endpoints', 'events', 'metrics', 'tasks']);
+    assert.deepEqual([...routers].sort(), ['audit', 'auth', 'endpoints', 'events', 'metrics', 'tasks']);
   });
 
   test('a wrong password is refused without saying which part was wrong', async () => {

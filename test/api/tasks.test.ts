@@ -196,6 +196,9 @@ describe('tasks', () => {
   test('get, list, events and metrics read what the replicator writes', async () => {
     const c = api.client({ token: api.token });
     const t = await c.tasks.create.mutate(definition({ name: 'with progress' }));
+    // the audit's event comes first: who created the task
+    const [created] = await api.meta.query<{ id: string; message: string }>('dts_meta', `SELECT id::text, message FROM "TaskEvent" WHERE "taskId" = $1`, [t.id]);
+    assert.equal(created.message, 'Task created by admin (token "tests") from 127.0.0.1');
     await setStatus(t.id, 'Running', `, "desiredState" = 'Running', "startedAt" = now()`);
     await api.meta.query('dts_meta', `INSERT INTO "TableProgress"("taskId","sourceSchema","sourceTable","targetSchema","targetTable",phase,"rowsDone","rowsEstimated") VALUES ($1,'public','orders','public','orders','done',1000,1000)`, [t.id]);
     for (let i = 0; i < 5; i++) await api.meta.query('dts_meta', `INSERT INTO "TaskEvent"("taskId", level, message) VALUES ($1, 'info', $2)`, [t.id, `event ${i}`]);
@@ -204,13 +207,13 @@ describe('tasks', () => {
     const got = await c.tasks.get.query({ id: t.id });
     assert.equal(got.tables[0].rowsDone, 1000);
     assert.equal(got.latest?.latencyMs, 1500);
-    assert.equal(got.events.length, 5);
+    assert.equal(got.events.length, 6);
     assert.equal(got.events[0].message, 'event 4', 'newest first');
     const listed = (await c.tasks.list.query({ search: 'progress' })).items;
     assert.deepEqual(listed.map((x) => x.id), [t.id]);
     assert.equal(listed[0].latest?.rowsApplied, 70);
 
-    const page1 = await c.events.list.query({ taskId: t.id, afterId: 0, limit: 3 });
+    const page1 = await c.events.list.query({ taskId: t.id, afterId: Number(created.id), limit: 3 });
     assert.deepEqual(page1.items.map((e) => e.message), ['event 0', 'event 1', 'event 2']);
     const page2 = await c.events.list.query({ taskId: t.id, afterId: page1.lastId ?? 0, limit: 3 });
     assert.deepEqual(page2.items.map((e) => e.message), ['event 3', 'event 4']);

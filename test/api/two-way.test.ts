@@ -124,7 +124,10 @@ describe('two-way synchronization', () => {
     const fwd = await c.tasks.get.query({ id: t.id });
     assert.deepEqual(fwd.reverseDirection, { id: rev.id, status: 'Not Started' });
     assert.equal(fwd.peerTaskId, rev.id);
-    assert.match(fwd.events[0].message, new RegExp(`Reverse direction ${rev.id} configured`));
+    const fwdEvents = fwd.events.map((e) => e.message);
+    assert.ok(fwdEvents.some((m) => new RegExp(`^Reverse direction ${rev.id} configured`).test(m)), fwdEvents.join(' | '));
+    // and who did it, from the audit
+    assert.ok(fwdEvents.some((m) => m.startsWith(`Reverse direction configured: ${rev.id} by admin (token "tests")`)), fwdEvents.join(' | '));
     assert.match(rev.events[0].message, /Reverse direction of the two-way synchronization/);
     assert.equal(rev.reverseDirection, null);
 

@@ -1,6 +1,7 @@
 // Tasks: create, configure, list, get, precheck, start, pause, end, release, createReverse,
 // configureReverse (two-way), conflicts, and the failover actions.
 import { z } from 'zod';
+import { rowId } from '../../services/validate';
 import { configureReverseDirection, reverseDirectionInput } from '../../services/configure-reverse-direction';
 import { createReverseTask } from '../../services/create-reverse-task';
 import { failover, readiness, switchBack, switchover } from '../../services/failover';
@@ -54,13 +55,13 @@ export const tasksRouter = router({
     }),
 
   precheckRun: protectedProcedure
-    .input(taskId.extend({ runId: z.number().int().optional() }))
+    .input(taskId.extend({ runId: rowId.optional() }))
     .output(precheckRunView)
     .query(({ input }) => getPrecheckRun(input.id, input.runId)),
 
   /** ignores warning items of the latest precheck (all of them, or those keys) */
   ignorePrecheckWarnings: protectedProcedure
-    .input(taskId.extend({ keys: z.array(z.string().min(1)).optional() }))
+    .input(taskId.extend({ keys: z.array(z.string().min(1).max(200)).max(200).optional() }))
     .output(precheckRunView)
     .mutation(({ input }) => ignorePrecheckWarnings(input.id, input.keys)),
 
