@@ -37,11 +37,12 @@ export async function startApp(adminPassword: string, extraEnv: Record<string, s
     HOST: '127.0.0.1',
     DTS_EMBEDDED_PG_PORT: String(await freePort()),
     DTS_ADMIN_PASSWORD: adminPassword,
-    ...extraEnv,
   };
   delete env.DATABASE_URL;
   delete env.DTS_SECRET_KEY;
   delete env.DTS_DEV;
+  // the caller's own settings win, DATABASE_URL and DTS_SECRET_KEY included
+  Object.assign(env, extraEnv);
   let output = '';
   const app: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   app.stdout?.on('data', (b: Buffer) => (output += b.toString()));
@@ -76,4 +77,27 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Collects the Content-Security-Policy violations the page reports (its securitypolicyviolation
+ * events, and Chromium's console errors about the policy) into the returned list, which a test
+ * asserts is empty.
+ */
+export async function watchCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  await page.exposeBinding('__dtsCspViolation', (_source, text: string) => {
+    violations.push(text);
+  });
+  // init scripts and bindings come through the DevTools protocol, so the policy does not block them
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __dtsCspViolation(text: string): void }).__dtsCspViolation;
+      void report(`${e.effectiveDirective} blocked ${e.blockedURI || 'an inline resource'} (${e.sourceFile || location.href}:${e.lineNumber}) on ${location.pathname}`);
+    });
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /content.security.policy/i.test(m.text())) violations.push(m.text());
+  });
+  return violations;
 }

@@ -10,7 +10,8 @@
 //   7. create a reverse task
 //   8. run the DR failover dialog
 //   9. release
-// Screenshots of each main screen go to test-results/e2e/.
+// Every page runs under the console's Content-Security-Policy: a step fails when the browser
+// reports a violation. Screenshots of each main screen go to test-results/e2e/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { checksum, startPgServer, SUPER_PASSWORD, waitFor, type PgServer } from '../test/helpers/pg';
-import { haveChromium, launchBrowser, requireChromium, root, screenshot, startApp, type App } from './app';
+import { haveChromium, launchBrowser, requireChromium, root, screenshot, startApp, watchCspViolations, type App } from './app';
 
 requireChromium();
 
@@ -26,11 +27,14 @@ const ADMIN = 'e2e-admin-password';
 /** the steps build on each other: after a failure the rest are skipped, not timed out one by one */
 let broken: string | null = null;
 let currentPage: Page | null = null;
+/** what the browser reported against the Content-Security-Policy; every step ends with none */
+let cspViolations: string[] = [];
 function step(name: string, opts: { timeout?: number }, fn: () => Promise<void>): void {
   it(name, opts, async (t) => {
     if (broken) return t.skip(`step "${broken}" failed`);
     try {
       await fn();
+      assert.deepEqual(cspViolations, [], 'the browser reported no Content-Security-Policy violation');
     } catch (e) {
       broken = name;
       if (currentPage) await screenshot(currentPage, `failed-${name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
@@ -63,6 +67,7 @@ describe('the console, end to end', { skip: !haveChromium && 'no Chromium' }, ()
     app = await startApp(ADMIN, { DTS_ACTION_WAIT_MS: '60000' });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    cspViolations = await watchCspViolations(page);
     currentPage = page;
   });
 
@@ -98,7 +103,11 @@ describe('the console, end to end', { skip: !haveChromium && 'no Chromium' }, ()
   });
 
   step('1. logs in', T, async () => {
-    await page.goto(app.url);
+    const first = await page.goto(app.url);
+    // the page runs under a nonce-based policy (no inline script without the nonce)
+    const policy = (await first?.allHeaders())?.['content-security-policy'] ?? '';
+    assert.match(policy, /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    assert.doesNotMatch(policy, /script-src[^;]*'unsafe-inline'/);
     await page.fill('input[name="username"]', 'admin');
     await page.fill('input[name="password"]', 'wrong password');
     await page.click('button[type="submit"]');
@@ -297,7 +306,7 @@ describe('the console, end to end', { skip: !haveChromium && 'no Chromium' }, ()
       return s.n === 0 && t.n === 0;
     }, 60_000, 500);
     await screenshot(page, '13-task-list-released');
-    for (const [pathName, heading, shot] of [['/connections', 'Database Connections', '14-connections'], ['/settings', 'Settings', '15-settings']] as const) {
+    for (const [pathName, heading, shot] of [['/connections', 'Database Connections', '14-connections'], ['/settings', 'Settings', '15-settings'], ['/no-such-page', 'Page not found', '16-not-found']] as const) {
       await page.goto(`${app.url}${pathName}`);
       await page.getByRole('heading', { name: heading, exact: true }).first().waitFor();
       await screenshot(page, shot);

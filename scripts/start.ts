@@ -56,14 +56,15 @@ async function startWeb(): Promise<void> {
   // DTS_DEV=1: Next.js in development mode (recompiles on change), for working on the console
   const dev = process.env.DTS_DEV === '1';
   if (!dev) ensureBuild();
+  // security headers (a CSP whose nonce Next puts on its scripts), body size limit, client address
+  const { createRequestPipeline } = await import('../server/api/request-pipeline');
   const next = (await import('next')).default;
   const host = process.env.HOST ?? '0.0.0.0';
   const app = next({ dev, dir: root, hostname: host, port: config.port });
   const handle = app.getRequestHandler();
+  const pipeline = createRequestPipeline((req, res) => handle(req, res), { dev });
   await app.prepare();
-  const server = http.createServer((req, res) => {
-    void handle(req, res);
-  });
+  const server = http.createServer(pipeline);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, host, () => resolve());
@@ -86,7 +87,7 @@ async function startReplicatorHere(): Promise<void> {
 }
 
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, exitCode = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: stopping`);
@@ -98,7 +99,7 @@ async function shutdown(signal: string): Promise<void> {
   }
   const { disconnectDb } = await import('../server/db');
   await disconnectDb().catch(() => undefined);
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -109,10 +110,13 @@ try {
   if (meta.stop) running.push({ name: 'embedded PostgreSQL', stop: meta.stop });
   const { ensureAdmin } = await import('../server/services/bootstrap-admin');
   await ensureAdmin();
+  // a DTS_SECRET_KEY (or secret.key) that is not the stored passwords' key stops us here
+  const { checkSecretKey } = await import('./secret-key');
+  await checkSecretKey();
   if (runWeb) await startWeb();
   if (runReplicator) await startReplicatorHere();
 } catch (e) {
   console.error(`start failed: ${e instanceof Error ? e.message : String(e)}`);
-  await shutdown('error');
-  process.exit(1);
+  // a start that failed exits non-zero (for systemd, scripts and tests)
+  await shutdown('error', 1);
 }

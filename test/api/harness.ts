@@ -1,15 +1,16 @@
 // A real metadata PostgreSQL, migrated, with the admin user, and the API mounted on a plain
-// node:http server (the same fetch handler the Next route handlers use).
+// node:http server (the same fetch handler the Next route handlers use), behind the same request
+// pipeline as production (server/api/request-pipeline.ts).
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '../../server/api/root';
-import { startPgServer, type PgServer } from '../helpers/pg';
+import { createAppDatabase, freePort, pgServerOf, startPgServer, type PgServer } from '../helpers/pg';
 
 export const ADMIN_PASSWORD = 'admin-test-password-1';
 
@@ -33,21 +34,46 @@ async function toNode(response: Response, res: http.ServerResponse): Promise<voi
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-export async function startApi(): Promise<ApiHarness> {
-  const meta = await startPgServer(18);
-  await meta.createDatabase('dts_meta');
+/**
+ * The metadata database npm start uses without DATABASE_URL: the embedded server under the data
+ * directory, opened and migrated by scripts/metadata-db.ts, with a handle for its superuser.
+ */
+async function embeddedMeta(dataDir: string): Promise<PgServer> {
+  chmodSync(dataDir, 0o755);
+  process.env.DTS_EMBEDDED_PG_PORT = String(await freePort());
+  delete process.env.DATABASE_URL;
+  const { openMetadataDatabase } = await import('../../scripts/metadata-db');
+  await openMetadataDatabase();
+  const { embeddedBinDir, startLocalPostgres } = await import('../../server/pg-server');
+  const superPassword = readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+  // the server is running: this only gives a handle on it
+  const local = await startLocalPostgres({ binDir: await embeddedBinDir(), dataDir: path.join(dataDir, 'pg'), port: Number(process.env.DTS_EMBEDDED_PG_PORT), password: superPassword, auth: 'password' });
+  return pgServerOf(18, local, superPassword);
+}
+
+/** `embedded`: the metadata database is npm start's embedded one (meta.url('dts') is it) */
+export async function startApi(opts: { embedded?: boolean } = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dts-api-'));
-  process.env.DATABASE_URL = meta.url('dts_meta');
   process.env.DTS_SECRET_KEY = 'api-test-secret-key';
   process.env.DTS_DATA_DIR = dataDir;
   process.env.DTS_ADMIN_PASSWORD = ADMIN_PASSWORD;
-  const { migrate } = await import('../../server/migrate');
-  await migrate();
+  let meta: PgServer;
+  if (opts.embedded) {
+    meta = await embeddedMeta(dataDir);
+  } else {
+    meta = await startPgServer(18);
+    // as in production: the metadata role owns its database and is not a superuser
+    process.env.DATABASE_URL = await createAppDatabase(meta, 'dts_meta');
+    const { migrate } = await import('../../server/migrate');
+    await migrate();
+  }
   const { ensureAdmin } = await import('../../server/services/bootstrap-admin');
   await ensureAdmin(() => undefined);
   const { handleApiRequest } = await import('../../server/api/http');
-  const server = http.createServer((req, res) => {
-    void (async () => {
+  // the request pipeline of production (security headers, body limit, client address), then the API
+  const { createRequestPipeline } = await import('../../server/api/request-pipeline');
+  const server = http.createServer(
+    createRequestPipeline(async (req, res) => {
       try {
         const request = incomingMessageToRequest(req, res, { maxBodySize: null });
         const response = (await handleApiRequest(request)) ?? new Response('not found', { status: 404 });
@@ -56,8 +82,8 @@ export async function startApi(): Promise<ApiHarness> {
         res.statusCode = 500;
         res.end(String(e));
       }
-    })();
-  });
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
