@@ -1,10 +1,12 @@
 'use client';
 // Batch Edit (upper-right corner of Selected Objects): rename many objects at once with rules
-// (level, a regular expression over the whole source name, a replacement), with a live
-// preview of the names that change.
+// (level, a regular expression in RE2 syntax over the whole source name, a replacement), with a
+// live preview of the names that change. The rules are checked as the server checks them
+// (server/domain/naming.ts): a rule the server would refuse shows the server's message.
 import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
+import { MAX_PATTERN_LENGTH, MAX_RENAME_RULES, RE2_SYNTAX_URL } from '../../server/domain/naming';
 import { formatNumber } from '../ui/format';
 import type { CatalogIndex, RenameRule } from './catalog-index';
 import { LEVELS, previewRenames } from './rename';
@@ -21,12 +23,18 @@ export function BatchEditDialog({ index, selection, onSave, onClose }: { index: 
   const [tried, setTried] = useState(false);
   const update = (i: number, patch: Partial<RenameRule>) => setRules((rs) => rs.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const errors = rules === deferred ? preview.errors : [];
+  const errorFields = rules === deferred ? preview.fields : [];
+  const shown = (i: number, field: 'match' | 'replace') => {
+    const r = rules[i];
+    if (!errors[i] || errorFields[i] !== field || (r.match === '' && r.replace === '')) return null;
+    return tried || r.match !== '' ? errors[i] : null;
+  };
   const usable = rules.filter((r) => r.match !== '' || r.replace !== '');
 
   const submit = () => {
     setTried(true);
     const check = previewRenames(selection, index, usable, selection.capitalization, 0);
-    if (check.errors.some((e) => e)) return;
+    if (check.countError || check.errors.some((e) => e)) return;
     onSave(usable);
   };
 
@@ -54,8 +62,12 @@ export function BatchEditDialog({ index, selection, onSave, onClose }: { index: 
         }}
       >
         <p className="text-xs text-gray-500">
-          Each rule renames the selected objects of its level whose whole source name matches the pattern (a JavaScript regular expression); use $1, $2… in Replace for the groups. The first matching rule of a level applies. A
-          name set for a single object with Edit takes precedence.
+          Each rule renames the selected objects of its level whose whole source name matches the pattern (a regular expression in{' '}
+          <a className="text-[#0070cc] hover:underline" href={RE2_SYNTAX_URL} target="_blank" rel="noreferrer">
+            RE2 syntax
+          </a>
+          : no backreferences or lookarounds); use $1, $2… or $&lt;name&gt; in Replace for the groups, $&amp; for the whole name. The first matching rule of a level applies. A name set for a single
+          object with Edit takes precedence.
         </p>
         <table className="w-full text-sm">
           <thead>
@@ -79,15 +91,36 @@ export function BatchEditDialog({ index, selection, onSave, onClose }: { index: 
                   </select>
                 </td>
                 <td className="px-2 py-1">
-                  <input aria-label={`Rule ${i + 1} Match`} className={`${INPUT} w-full font-mono`} placeholder="(.*)" maxLength={200} value={r.match} onChange={(e) => update(i, { match: e.target.value })} />
-                  {errors[i] && (tried || r.match !== '') && (
+                  <input
+                    aria-label={`Rule ${i + 1} Match`}
+                    aria-invalid={shown(i, 'match') ? true : undefined}
+                    className={`${INPUT} w-full font-mono`}
+                    placeholder="(.*)"
+                    maxLength={MAX_PATTERN_LENGTH}
+                    value={r.match}
+                    onChange={(e) => update(i, { match: e.target.value })}
+                  />
+                  {shown(i, 'match') && (
                     <p role="alert" className="mt-1 text-xs text-red-600">
-                      {errors[i]}
+                      {shown(i, 'match')}
                     </p>
                   )}
                 </td>
                 <td className="px-2 py-1">
-                  <input aria-label={`Rule ${i + 1} Replace`} className={`${INPUT} w-full font-mono`} placeholder="$1_copy" maxLength={200} value={r.replace} onChange={(e) => update(i, { replace: e.target.value })} />
+                  <input
+                    aria-label={`Rule ${i + 1} Replace`}
+                    aria-invalid={shown(i, 'replace') ? true : undefined}
+                    className={`${INPUT} w-full font-mono`}
+                    placeholder="$1_copy"
+                    maxLength={MAX_PATTERN_LENGTH}
+                    value={r.replace}
+                    onChange={(e) => update(i, { replace: e.target.value })}
+                  />
+                  {shown(i, 'replace') && (
+                    <p role="alert" className="mt-1 text-xs text-red-600">
+                      {shown(i, 'replace')}
+                    </p>
+                  )}
                 </td>
                 <td className="px-2 py-1">
                   <Button variant="link" aria-label={`Delete rule ${i + 1}`} onClick={() => setRules((rs) => rs.filter((_, k) => k !== i))}>
@@ -98,7 +131,18 @@ export function BatchEditDialog({ index, selection, onSave, onClose }: { index: 
             ))}
           </tbody>
         </table>
-        <Button onClick={() => setRules((rs) => [...rs, { level: 'table', match: '', replace: '' }])}>Add Rule</Button>
+        <Button
+          disabled={rules.length >= MAX_RENAME_RULES}
+          title={rules.length >= MAX_RENAME_RULES ? `At most ${MAX_RENAME_RULES} rules` : undefined}
+          onClick={() => setRules((rs) => [...rs, { level: 'table', match: '', replace: '' }])}
+        >
+          Add Rule
+        </Button>
+        {preview.countError && (
+          <p role="alert" className="text-xs text-red-600">
+            {preview.countError}
+          </p>
+        )}
         <div>
           <h4 className="mb-1 text-sm font-medium text-gray-700">Preview</h4>
           <p className="mb-1 text-xs text-gray-500" data-testid="batch-edit-preview-count">

@@ -4,7 +4,7 @@
 // Names in Destination Instance" applies to names that were not typed.
 import { tableKey, qualified, selectableTables, type CatalogIndex, type ObjectSelection, type RenameRule } from './catalog-index';
 import type { SelState } from './selection';
-import { destinationName, ruleRegExp, type NamingRule } from '../../server/pipeline/naming';
+import { compileRenameRules, destinationName, type NamingRule } from '../../server/domain/naming';
 
 export type Level = RenameRule['level'];
 export const LEVELS: Level[] = ['schema', 'table', 'column'];
@@ -12,25 +12,26 @@ type Capitalization = ObjectSelection['capitalization'];
 
 export interface CompiledRules {
   rules: NamingRule[];
-  /** per rule, in the order given: why its pattern is not a valid regular expression */
+  /** per rule, in the order given: why it cannot be used (the server's message), or null */
   errors: Array<string | null>;
+  /** per rule: the input at fault, 'match' or 'replace' */
+  fields: Array<'match' | 'replace' | null>;
+  /** too many rules */
+  countError: string | null;
 }
 
+/** the rules compiled as the server compiles them (RE2, server/domain/naming.ts), with its messages */
 export function compileRules(rules: RenameRule[]): CompiledRules {
-  const out: CompiledRules = { rules: [], errors: [] };
-  for (const r of rules) {
-    try {
-      if (r.match === '') throw new Error('enter a pattern');
-      out.rules.push({ level: r.level, re: ruleRegExp(r.match), replace: r.replace });
-      out.errors.push(null);
-    } catch (e) {
-      out.errors.push(`"${r.match}" is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  return out;
+  const c = compileRenameRules(rules);
+  return {
+    rules: c.rules,
+    errors: c.errors.map((e) => e?.message ?? null),
+    fields: c.errors.map((e) => (e ? (e.field.endsWith('.replace') ? 'replace' : 'match') : null)),
+    countError: c.countError?.message ?? null,
+  };
 }
 
-/** the server's naming (server/pipeline/naming.ts), so the preview shows what the task will create */
+/** the server's naming (server/domain/naming.ts), so the preview shows what the task will create */
 export function destName(compiled: CompiledRules, level: Level, source: string, typed: string | undefined, cap: Capitalization): string {
   return destinationName(compiled.rules, level, source, typed, cap ?? 'default');
 }
@@ -47,6 +48,8 @@ export interface Preview {
   /** how many names change in all (rows holds the first `limit`) */
   changed: number;
   errors: Array<string | null>;
+  fields: Array<'match' | 'replace' | null>;
+  countError: string | null;
 }
 
 /** what Batch Edit rules would do to the selected objects: the names that change */
@@ -70,5 +73,5 @@ export function previewRenames(state: SelState, index: CatalogIndex, rules: Rena
       for (const c of cols) add('column', qualified(s.name, t.name, c.name), c.name, destName(compiled, 'column', c.name, c.targetName, cap));
     }
   }
-  return { rows, changed, errors: compiled.errors };
+  return { rows, changed, errors: compiled.errors, fields: compiled.fields, countError: compiled.countError };
 }

@@ -3,6 +3,7 @@
 // orders_copy), markers for a WHERE filter and restricted SQL operations, an Edit button per
 // row, a right-click menu, and Batch Edit in the upper-right corner.
 import { useMemo, useState } from 'react';
+import { useReadOnlyReason } from '../data/me';
 import { Button } from '../ui/button';
 import { formatNumber } from '../ui/format';
 import { ALL_OPS, tableKey, type CatalogIndex, type DmlOp } from './catalog-index';
@@ -42,6 +43,7 @@ export function SelectedPane({
   onBatchEdit: () => void;
   summary: string;
 }) {
+  const readOnly = useReadOnlyReason('tasks');
   const [flipped, setFlipped] = useState<ReadonlySet<string>>(() => new Set());
   const [menu, setMenu] = useState<{ row: TreeRow; at: { x: number; y: number } } | null>(null);
   const rows = useMemo(() => selectedRows(selection, index, flipped), [selection, index, flipped]);
@@ -114,7 +116,7 @@ export function SelectedPane({
     <section aria-label="Selected Objects" data-testid="objects-selected" className="flex min-w-0 flex-col rounded-sm border border-gray-200 bg-white">
       <div className="flex h-10 items-center justify-between border-b border-gray-200 bg-gray-50 px-3">
         <h3 className="text-sm font-semibold text-gray-800">Selected Objects</h3>
-        <Button variant="link" className="text-xs" onClick={onBatchEdit} disabled={selection.schemas.size === 0}>
+        <Button variant="link" className="text-xs" onClick={onBatchEdit} disabled={selection.schemas.size === 0} disabledReason={readOnly}>
           Batch Edit
         </Button>
       </div>

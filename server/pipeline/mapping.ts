@@ -5,7 +5,7 @@
 // Destination names, in order:
 //   1. a name the operator typed for the object (targetName) is used as it is;
 //   2. otherwise the first Batch Edit rule (renameRules) of the object's level whose pattern
-//      matches the whole source name gives the name;
+//      (RE2 syntax, matched in linear time: naming.ts) matches the whole source name gives the name;
 //   3. otherwise the source name;
 //   and names from 2 and 3 then follow "Capitalization of Object Names in Destination Instance"
 //   ('default' and 'source' keep them, 'lower' and 'upper' change them). A typed name is what
@@ -14,7 +14,7 @@ import { badRequest } from '../errors';
 import type { Catalog, CatalogTable, DmlOp, TableMapping } from '../engines/types';
 import { tableKey } from '../engines/types';
 import type { ObjectSelection } from '../services/task-config';
-import { applyCapitalization, destinationName, ruleRegExp, type NamingRule } from './naming';
+import { applyCapitalization, compileRenameRules, destinationName, firstRuleError, type NamingRule } from '../domain/naming';
 
 export type Capitalization = ObjectSelection['capitalization'];
 type RenameRule = ObjectSelection['renameRules'][number];
@@ -24,17 +24,15 @@ const ALL_OPS: DmlOp[] = ['insert', 'update', 'delete'];
 
 export { applyCapitalization };
 
+/**
+ * The Batch Edit rules, compiled with RE2 (naming.ts). A rule stored before patterns were checked
+ * at create and configure may be one RE2 cannot run: it fails here, naming the rule and the fix.
+ */
 function compileRules(rules: RenameRule[]): NamingRule[] {
-  return rules.map((r, i) => {
-    try {
-      return { level: r.level, re: ruleRegExp(r.match), replace: r.replace };
-    } catch (e) {
-      throw badRequest(
-        `Batch Edit rule ${i + 1} (${r.level}): "${r.match}" is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}. Correct the pattern.`,
-        `objects.renameRules.${i}.match`,
-      );
-    }
-  });
+  const compiled = compileRenameRules(rules);
+  const error = firstRuleError(compiled);
+  if (error) throw badRequest(error.message, `objects.${error.field}`);
+  return compiled.rules;
 }
 
 /** Input accepted by resolveMappings: the parsed selection, with defaults optional. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { badRequest, conflict, precondition } from '../errors';
 import { TaskStatus } from '../task-status';
 import { getTask } from './get-task';
+import { assertRenameRules } from './rename-rules';
 import { createPairedTask, endpointLabel, forwardTables, loadForward, pairedId, reverseSelection } from './reverse-pair';
 import { objectSelection, taskSettings } from './task-config';
 import type { TaskDetailView } from './task-view';
@@ -17,7 +18,7 @@ export const reverseDirectionInput = z.object({
   /** names on the forward's destination, targetName = names on the forward's source; omit for the forward's tables mapped back */
   objects: objectSelection.optional(),
   /** settings to change from the forward's; merged with them and validated as a whole */
-  settings: z.record(z.string(), z.unknown()).optional(),
+  settings: z.record(z.string().max(64), z.unknown()).optional(),
 });
 export type ReverseDirectionInput = z.input<typeof reverseDirectionInput>;
 
@@ -35,6 +36,7 @@ export function checkReverseDirectionChange(change: { settings?: Record<string, 
 export async function configureReverseDirection(forwardId: string, input: ReverseDirectionInput = {}): Promise<TaskDetailView> {
   const u = parseInput(reverseDirectionInput, input);
   checkReverseDirectionChange(u);
+  assertRenameRules(u.objects);
   const fwd = await loadForward(forwardId);
   if (fwd.topology !== 'TwoWay') {
     throw precondition(`Task ${forwardId} is a ${fwd.topology === 'Reverse' ? 'reverse' : 'one-way'} task; the reverse direction is configured only for a task whose Synchronization Topology is Two-way Synchronization`);

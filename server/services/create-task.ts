@@ -6,6 +6,7 @@ import { TaskStatus } from '../task-status';
 import { withSavedPassword } from './connections';
 import { endpointData } from './endpoint-config';
 import { getTask } from './get-task';
+import { assertRenameRules } from './rename-rules';
 import { taskDefinition } from './task-config';
 import type { TaskDetailView } from './task-view';
 import { parseInput } from './validate';
@@ -25,6 +26,7 @@ export function newTaskId(): string {
 
 export async function createTask(definition: unknown): Promise<TaskDetailView> {
   const parsed = parseInput(taskDefinition, definition);
+  assertRenameRules(parsed.objects);
   const def = { ...parsed, source: await withSavedPassword(parsed.source, 'source'), destination: await withSavedPassword(parsed.destination, 'destination') };
   const id = newTaskId();
   await db().$transaction(async (tx) => {

@@ -11,6 +11,7 @@ import { withSavedPassword } from './connections';
 import { endpointData } from './endpoint-config';
 import { getTask } from './get-task';
 import { notifyReplicator } from './notify-replicator';
+import { assertRenameRules } from './rename-rules';
 import { endpointInput, objectSelection, syncTypes, taskSettings } from './task-config';
 import { inTransaction, lockTask } from './task-lock';
 import type { TaskDetailView } from './task-view';
@@ -20,17 +21,17 @@ import { parseInput } from './validate';
  * An endpoint as given to configure: the password may be left out to keep the stored one, but
  * only while the address and account stay the same (see ADDRESS_FIELDS).
  */
-export const endpointPatch = endpointInput.extend({ password: z.string().optional() });
+export const endpointPatch = endpointInput.extend({ password: z.string().max(1024).optional() });
 
 export const taskUpdate = z.object({
-  id: z.string().min(1),
+  id: z.string().min(1).max(64),
   name: z.string().min(1).max(128).optional(),
   source: endpointPatch.optional(),
   destination: endpointPatch.optional(),
   syncTypes: syncTypes.optional(),
   objects: objectSelection.optional(),
   /** only the settings to change; merged with the current ones and validated as a whole */
-  settings: z.record(z.string(), z.unknown()).optional(),
+  settings: z.record(z.string().max(64), z.unknown()).optional(),
 });
 export type TaskUpdate = z.input<typeof taskUpdate>;
 
@@ -46,6 +47,7 @@ const SETTINGS_CONFIGURABLE: string[] = [...CONFIGURABLE, TaskStatus.Paused];
 
 export async function updateTask(input: TaskUpdate): Promise<TaskDetailView> {
   const u = parseInput(taskUpdate, input);
+  assertRenameRules(u.objects);
   const changesConfig = Boolean(u.source || u.destination || u.syncTypes || u.objects);
   await inTransaction(async (tx) => {
     const locked = await lockTask(tx, u.id);

@@ -35,7 +35,7 @@ export class Grants {
   on(db: string | null, table?: string): Set<string> {
     const out = new Set<string>();
     for (const g of this.grants) {
-      const applies = g.db === null || (db !== null && dbMatches(g.db, db) && (g.table === null || (table !== undefined && g.table === table)));
+      const applies = g.db === null || (db !== null && likeMatches(g.db, db) && (g.table === null || (table !== undefined && g.table === table)));
       if (applies) for (const p of g.privs) out.add(p);
     }
     return out;
@@ -49,24 +49,79 @@ export class Grants {
 
   /** any grant on the database, or on a table in it */
   anyOnDatabase(db: string): boolean {
-    return this.grants.some((g) => g.db === null || dbMatches(g.db, db));
+    return this.grants.some((g) => g.db === null || likeMatches(g.db, db));
   }
 }
 
-/** a database name in a grant is a LIKE pattern: % and _ are wildcards unless backslash-escaped */
-function dbMatches(pattern: string, db: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (ch === '%') re += '.*';
-    else if (ch === '_') re += '.';
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * A database name in a grant is a LIKE pattern: % and _ are wildcards unless backslash-escaped.
+ * The pattern comes from the server's SHOW GRANTS (whoever administers it writes it), so it is
+ * matched without a regular expression: `%%%%%%%%%%x` as a backtracking RegExp takes hours
+ * against a long name. This is the classic wildcard match with one backtrack point (the last %),
+ * at most length(pattern) x length(name) steps. Names and patterns are compared by character.
+ */
+export function likeMatches(pattern: string, name: string): boolean {
+  const ANY = 0; // %
+  const ONE = 1; // _
+  const p: Array<string | typeof ANY | typeof ONE> = [];
+  const chars = Array.from(pattern);
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    if (ch === '\\' && i + 1 < chars.length) p.push(chars[++i]);
+    else if (ch === '%') {
+      if (p[p.length - 1] !== ANY) p.push(ANY);
+    } else if (ch === '_') p.push(ONE);
+    else p.push(ch);
   }
-  return new RegExp(`^${re}$`, 's').test(db);
+  const t = Array.from(name);
+  let ti = 0;
+  let pi = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    const tok = p[pi];
+    if (pi < p.length && tok !== ANY && (tok === ONE || tok === t[ti])) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && tok === ANY) {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else return false;
+  }
+  while (p[pi] === ANY) pi++;
+  return pi === p.length;
 }
 
 const NAME = /^`((?:[^`]|``)*)`/;
+
+/**
+ * "SELECT (`a`, `b`), INSERT" -> ["SELECT (`a`, `b`)", " INSERT"]: commas inside a column list
+ * or a quoted name do not split. One pass (a lookahead per comma was quadratic in a grant on
+ * thousands of columns).
+ */
+export function splitPrivileges(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c === '`') {
+      // a quoted column name may hold parentheses and commas; `` is a backtick in it
+      i++;
+      while (i < list.length && !(list[i] === '`' && list[i + 1] !== '`')) i += list[i] === '`' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      out.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(list.slice(start));
+  return out;
+}
 
 /** Parses the lines of SHOW GRANTS; column-level privileges and role grants are left out. */
 export function parseGrants(lines: string[]): Grants {
@@ -75,9 +130,7 @@ export function parseGrants(lines: string[]): Grants {
     if (/ ON (PROCEDURE|FUNCTION|PACKAGE)\b/.test(line)) continue;
     const m = /^GRANT (.+?) ON (?:TABLE )?(\*\.\*|`(?:[^`]|``)*`\.(?:\*|`(?:[^`]|``)*`)) TO /s.exec(line);
     if (!m) continue;
-    const privs = new Set(
-      m[1].split(/,\s*(?![^(]*\))/).map((p) => p.trim().toUpperCase()).filter((p) => p && !p.includes('(')),
-    );
+    const privs = new Set(splitPrivileges(m[1]).map((p) => p.trim().toUpperCase()).filter((p) => p && !p.includes('(')));
     const target = m[2].trim();
     if (target === '*.*') {
       out.push({ privs, db: null, table: null });
