@@ -49,6 +49,10 @@ ALTER TABLE public.riukey REPLICA IDENTITY USING INDEX riukey_b;
 CREATE TABLE public.measurements (id int, at date NOT NULL, v float8, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
 CREATE TABLE public.measurements_2024 PARTITION OF public.measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE public.dts_postgres_heartbeat (x int);
+-- DTS's own schema is never offered, whatever it holds
+CREATE SCHEMA dts;
+CREATE TABLE dts.dts_sync_checkpoint (x int);
+CREATE TABLE dts.not_a_helper (x int);
 INSERT INTO "My Schema"."Parent Table" ("Code", "Feeling", qty, price) SELECT 'c' || g, 'happy', g, g FROM generate_series(1, 50) g;
 INSERT INTO "My Schema"."Child ""Quoted"" Table" ("parent Id", note) SELECT g, 'n' || g FROM generate_series(1, 50) g;
 INSERT INTO public.measurements SELECT g, '2024-03-01', g FROM generate_series(1, 100) g;
@@ -103,7 +107,7 @@ for (const version of testVersions()) {
       assert.equal(noDb.kind, 'database');
     });
 
-    it('lists user schemas and tables, without partitions, system or dts_ objects', () => {
+    it('lists user schemas and tables, without partitions, system or dts_ objects, nor the dts schema', () => {
       assert.deepEqual(catalog.schemas, ['My Schema', 'public']);
       assert.deepEqual(
         catalog.tables.map((t) => `${t.schema}.${t.name}`),

@@ -66,7 +66,7 @@ for (const version of testVersions()) {
       const rows = await server.query<{ id: string; v: string; u: string }>(db, 'SELECT id::text, v, u FROM c ORDER BY c.id');
       const summary = recorded.map((r) => `${r.kind}:${String(r.key.id)}:${r.action}`).sort();
       // the exact count of source changes applied commits with them
-      const counted = await server.query<{ n: string }>(db, `SELECT coalesce(sum(changes), 0)::text AS n FROM dts_sync_checkpoint`);
+      const counted = await server.query<{ n: string }>(db, `SELECT coalesce(sum(changes), 0)::text AS n FROM dts.dts_sync_checkpoint`);
       return { rows: rows.map((r) => `${r.id}=${r.v}/${r.u}`), recorded, summary, error, applied: Number(counted[0].n) };
     }
 

@@ -149,11 +149,11 @@ for (const version of testVersions()) describe(`PostgreSQL ${version} task lifec
     await waitFor('task to be released', async () => (await taskRow(id)) === null, 60_000);
     const left = await pair.source.query<{ n: string }>(
       'src',
-      `SELECT ((SELECT count(*) FROM pg_replication_slots) + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_class WHERE relname = 'dts_postgres_heartbeat'))::text AS n`,
+      `SELECT ((SELECT count(*) FROM pg_replication_slots) + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_class WHERE relname = 'dts_postgres_heartbeat') + (SELECT count(*) FROM pg_namespace WHERE nspname = 'dts'))::text AS n`,
     );
-    assert.equal(left[0].n, '0', 'no slot, publication or heartbeat table left on the source');
-    const origins = await pair.target.query<{ n: string }>('dst', `SELECT ((SELECT count(*) FROM pg_replication_origin) + (SELECT count(*) FROM pg_class WHERE relname = 'dts_sync_checkpoint'))::text AS n`);
-    assert.equal(origins[0].n, '0', 'no replication origin or checkpoint table left on the target');
+    assert.equal(left[0].n, '0', 'no slot, publication, heartbeat table or dts schema left on the source');
+    const origins = await pair.target.query<{ n: string }>('dst', `SELECT ((SELECT count(*) FROM pg_replication_origin) + (SELECT count(*) FROM pg_class WHERE relname = 'dts_sync_checkpoint') + (SELECT count(*) FROM pg_namespace WHERE nspname = 'dts'))::text AS n`);
+    assert.equal(origins[0].n, '0', 'no replication origin, checkpoint table or dts schema left on the target');
   });
 });
 

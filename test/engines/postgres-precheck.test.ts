@@ -53,8 +53,8 @@ for (const version of testVersions()) {
       assert.deepEqual([...items.keys()], [
         'source.connectivity', 'target.connectivity', 'source.version', 'target.version', 'source.wal_level', 'source.replication_slots',
         'source.wal_senders', 'source.replication_privilege', 'source.select_privilege', 'source.publication_privilege', 'source.primary_key',
-        'source.long_transactions', 'source.wal_retention', 'source.filters', 'target.create_privilege', 'target.write_privilege',
-        'target.conflicting_tables', 'target.session_replication_role', 'target.same_database',
+        'source.long_transactions', 'source.wal_retention', 'source.filters', 'source.helper_objects', 'target.create_privilege', 'target.write_privilege',
+        'target.conflicting_tables', 'target.session_replication_role', 'target.same_database', 'target.helper_objects',
       ]);
       for (const it of items.values()) assert.equal(it.result, 'pass', `${it.key}: ${it.cause ?? ''}`);
       assert.equal(item(items, 'source.connectivity').name, 'Source Database Connectivity');

@@ -30,7 +30,7 @@ export async function sourceChanges(server: PgServer, db: string): Promise<numbe
 
 /** source changes the task applied to the destination (its checkpoint table) */
 export async function appliedChanges(server: PgServer, db: string, taskId: string): Promise<number> {
-  const r = await server.query<{ n: string | null }>(db, `SELECT (SELECT changes FROM public.dts_sync_checkpoint WHERE task_id = $1)::text AS n`, [taskId]);
+  const r = await server.query<{ n: string | null }>(db, `SELECT (SELECT changes FROM dts.dts_sync_checkpoint WHERE task_id = $1)::text AS n`, [taskId]);
   return Number(r[0]?.n ?? 0);
 }
 

@@ -1,13 +1,15 @@
 // Change capture on a MySQL source: there is no slot, the binlog itself is the capture. DTS
 // only adds the heartbeat table (dts.dts_heartbeat), whose row per task is rewritten every
-// second so the binlog position advances and latency is known while the source is idle.
+// second so the binlog position advances and latency is known while the source is idle. The
+// table is checked before every use (helper-objects.ts).
 import type { ConnectionConfig, Position } from '../types';
-import { connect, q, qualify, rows, withConnection, type MyConnection } from './connect';
-import { DTS_DATABASE, HEARTBEAT } from './names';
+import { connect, qualify, rows, withConnection, type MyConnection } from './connect';
+import { describeServer, ensureMyHelpers, guardMyHelpers, HEARTBEAT_TABLE, MyHelperObjectError, releaseMyHelpers } from './helper-objects';
+import { HEARTBEAT } from './names';
 import { formatPos } from './types';
 import { heartbeatLoop } from '../shared/heartbeat';
 
-const HEARTBEAT_DDL = `CREATE TABLE IF NOT EXISTS ${qualify(HEARTBEAT)} (task_id VARCHAR(191) PRIMARY KEY, ts DATETIME(6) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+export const sourceWhere = (cfg: ConnectionConfig): string => describeServer('source', cfg);
 
 function errno(e: unknown): number | undefined {
   return (e as { errno?: number } | undefined)?.errno;
@@ -19,23 +21,30 @@ function isDenied(e: unknown): boolean {
 }
 
 /**
- * Creates dts.dts_heartbeat if missing. Returns false when the account may not create it: the
- * task then runs without heartbeat (latency only from real transactions).
+ * Checks dts.dts_heartbeat and creates it if missing (MyHelperObjectError when it fails the
+ * check). Returns false when the account may not create it, or cannot see its triggers: the task
+ * then runs without heartbeat (latency only from real transactions).
  */
-export async function ensureHeartbeat(c: MyConnection): Promise<boolean> {
+export async function ensureHeartbeat(c: MyConnection, where: string): Promise<boolean> {
   try {
-    await c.query(`CREATE DATABASE IF NOT EXISTS ${q(DTS_DATABASE)}`);
-    await c.query(HEARTBEAT_DDL);
-    return true;
+    return await ensureMyHelpers(c, where, [HEARTBEAT_TABLE], { optional: true });
   } catch (e) {
     if (isDenied(e)) return false;
     throw e;
   }
 }
 
-/** one heartbeat: the task's row gets the current time (UTC, microseconds) */
-export async function beat(c: MyConnection, taskId: string): Promise<void> {
-  await c.query(`INSERT INTO ${qualify(HEARTBEAT)} (task_id, ts) VALUES (?, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)`, [taskId]);
+/** one heartbeat, behind the table's guard: the task's row gets the current time (UTC, microseconds) */
+export async function beat(c: MyConnection, where: string, taskId: string): Promise<void> {
+  await c.query('START TRANSACTION');
+  try {
+    await guardMyHelpers(c, where, [HEARTBEAT_TABLE]);
+    await c.query(`INSERT INTO ${qualify(HEARTBEAT)} (task_id, ts) VALUES (?, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)`, [taskId]);
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
 }
 
 /** The server's current binlog position (end of the last written event). */
@@ -72,25 +81,39 @@ export async function binaryLogs(c: MyConnection): Promise<string[] | null> {
 /** Makes sure the heartbeat table exists (when permitted); returns the current binlog position. */
 export async function prepareCapture(cfg: ConnectionConfig): Promise<{ created: boolean; position: Position }> {
   return withConnection(cfg, async (c) => {
-    await ensureHeartbeat(c);
+    await ensureHeartbeat(c, sourceWhere(cfg));
     return { created: true, position: await currentPosition(c) };
   });
 }
 
 /**
  * Writes the task's heartbeat row every `everyMs` on one connection (reopened after a failure,
- * closed by stop()). A source where the table cannot be created beats nothing.
+ * closed by stop()). A source where the table cannot be created beats nothing; a table that
+ * fails its check stops the beats and is reported to `onRefused`.
  */
-export function startHeartbeat(cfg: ConnectionConfig, taskId: string, everyMs: number, onError: (e: unknown) => void): { stop(): Promise<void> } {
+export function startHeartbeat(
+  cfg: ConnectionConfig,
+  taskId: string,
+  everyMs: number,
+  onError: (e: unknown) => void,
+  onRefused: (e: MyHelperObjectError) => void = () => undefined,
+): { stop(): Promise<void> } {
   let usable: boolean | null = null;
+  const where = sourceWhere(cfg);
   return heartbeatLoop<MyConnection>(
     everyMs,
     {
       open: () => connect(cfg),
       async beat(c) {
-        usable ??= await ensureHeartbeat(c);
-        if (usable) await beat(c, taskId);
-        return usable;
+        try {
+          usable ??= await ensureHeartbeat(c, where);
+          if (usable) await beat(c, where, taskId);
+          return usable;
+        } catch (e) {
+          if (!(e instanceof MyHelperObjectError)) throw e;
+          onRefused(e);
+          return false;
+        }
       },
       close: (c) => c.end().catch(() => c.destroy()),
     },
@@ -100,26 +123,14 @@ export function startHeartbeat(cfg: ConnectionConfig, taskId: string, everyMs: n
 
 /**
  * Deletes the task's heartbeat row; drops the table once no task uses it, and the dts database
- * once it holds no table. Returns what was dropped.
+ * once it holds no table. Returns what was dropped. A table that fails its check is left alone,
+ * and release says why.
  */
 export async function dropCapture(cfg: ConnectionConfig, taskId: string): Promise<string[]> {
-  const dropped: string[] = [];
-  await withConnection(cfg, async (c) => {
-    const exists = await rows(c, 'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [HEARTBEAT.schema, HEARTBEAT.name]);
-    if (exists.length) {
-      await c.query(`DELETE FROM ${qualify(HEARTBEAT)} WHERE task_id = ?`, [taskId]);
-      const left = await rows(c, `SELECT 1 FROM ${qualify(HEARTBEAT)} LIMIT 1`);
-      if (!left.length) {
-        await c.query(`DROP TABLE IF EXISTS ${qualify(HEARTBEAT)}`);
-        dropped.push(`table ${HEARTBEAT.schema}.${HEARTBEAT.name}`);
-      }
-    }
-    const db = await rows(c, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [DTS_DATABASE]);
-    const tables = await rows(c, 'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? LIMIT 1', [DTS_DATABASE]);
-    if (db.length && !tables.length) {
-      await c.query(`DROP DATABASE IF EXISTS ${q(DTS_DATABASE)}`);
-      dropped.push(`database ${DTS_DATABASE}`);
-    }
+  const where = sourceWhere(cfg);
+  return withConnection(cfg, async (c) => {
+    const r = await releaseMyHelpers(c, where, [{ table: HEARTBEAT_TABLE, column: 'task_id', key: taskId }], { optional: true });
+    if (r.problems.length) throw new MyHelperObjectError(r.problems, where);
+    return r.dropped;
   });
-  return dropped;
 }

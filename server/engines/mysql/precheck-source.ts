@@ -132,7 +132,7 @@ export const sourceChecks: Check[] = [
       return {
         result: 'warn',
         cause: `The account "${sourceUser}" cannot ${exists ? 'write' : 'create and write'} the heartbeat table ${qualify(HEARTBEAT)} (missing ${lacking.join(', ')}). Without heartbeats the task's latency and position advance only when the selected tables change.`,
-        fix: `As an administrator on the source, run: GRANT CREATE, INSERT, UPDATE, DELETE, DROP ON ${q(DTS_DATABASE)}.* TO ${await grantee(source)};`,
+        fix: `As an administrator on the source, run: GRANT CREATE, INSERT, UPDATE, DELETE, DROP, TRIGGER ON ${q(DTS_DATABASE)}.* TO ${await grantee(source)};`,
       };
     },
   },

@@ -85,7 +85,7 @@ export const targetChecks: Check[] = [
       return {
         result: 'fail',
         cause: `The account "${ctx.targetUser}" cannot ${existing.size ? 'write' : 'create and write'} DTS's tables ${qualify(CHECKPOINT)} and ${qualify(MARKER)} (missing ${[...lacking].join(', ')}), where the task records its position together with the data it applies.`,
-        fix: `As an administrator on the destination, run: GRANT CREATE, SELECT, INSERT, UPDATE, DELETE, DROP ON ${q(DTS_DATABASE)}.* TO ${await grantee(ctx.target)};`,
+        fix: `As an administrator on the destination, run: GRANT CREATE, SELECT, INSERT, UPDATE, DELETE, DROP, TRIGGER ON ${q(DTS_DATABASE)}.* TO ${await grantee(ctx.target)};`,
       };
     },
   },

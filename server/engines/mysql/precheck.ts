@@ -8,6 +8,7 @@ import { runPrecheck, type PrecheckDriver } from '../shared/precheck-runner';
 import { versionCheck, type Side } from '../shared/precheck-util';
 import { connect, describeConnectError, isConnectionError, rows, type MyConnection } from './connect';
 import { serverVersion, type ServerVersion } from './introspect';
+import { sourceHelperCheck, targetHelperCheck } from './precheck-helpers';
 import { sourceChecks } from './precheck-source';
 import { targetChecks } from './precheck-target';
 import type { Check, CheckContext } from './precheck-util';
@@ -69,7 +70,7 @@ const driver: PrecheckDriver<MyConnection, ServerVersion> = {
   unknownVersion: UNKNOWN,
   isConnectionError,
   close: (conn) => conn.end().catch(() => conn.destroy()),
-  checks: [mysqlVersionCheck('source'), mysqlVersionCheck('target'), ...sourceChecks, ...targetChecks],
+  checks: [mysqlVersionCheck('source'), mysqlVersionCheck('target'), ...sourceChecks, sourceHelperCheck, ...targetChecks, targetHelperCheck],
 };
 
 export const prechecker: Prechecker = { precheck: (input: PrecheckInput) => runPrecheck(input, driver) };

@@ -5,7 +5,7 @@
 // largest replay over the (possibly newer) snapshot data, which idempotent apply absorbs.
 import type { BulkStream, ChunkSpec, ConnectionConfig, Position, Row, SnapshotSession, SnapshotSource, TableMapping } from '../types';
 import { connect, q, qualify, type MyConnection } from './connect';
-import { ensureHeartbeat } from './capture';
+import { ensureHeartbeat, sourceWhere } from './capture';
 import { comparePos, formatPos } from './types';
 import { WorkerPool, type PoolWorker } from '../shared/worker-pool';
 
@@ -168,7 +168,7 @@ export const snapshotSource: SnapshotSource = {
     if (withCapture) {
       const c = await connect(cfg);
       try {
-        await ensureHeartbeat(c);
+        await ensureHeartbeat(c, sourceWhere(cfg));
       } finally {
         await c.end().catch(() => c.destroy());
       }

@@ -307,6 +307,7 @@ class MyChangeStream implements ChangeStream {
 
   async close(): Promise<void> {
     if (this.buffer.closed) return;
+    if (openStreams.get(this.taskId) === this) openStreams.delete(this.taskId);
     this.buffer.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 3000);
@@ -320,6 +321,9 @@ class MyChangeStream implements ChangeStream {
     await this.rowFilter.close();
   }
 }
+
+/** the open stream of each task, so a heartbeat refused by its check stops the task */
+const openStreams = new Map<string, MyChangeStream>();
 
 export const streamSource: StreamSource = {
   prepare: (cfg) => prepareCapture(cfg),
@@ -338,6 +342,7 @@ export const streamSource: StreamSource = {
       }
       stream = new MyChangeStream(cfg, taskId, mappings, meta, new Set(skipOrigins), maxBufferedChanges, from);
       await stream.start(from);
+      openStreams.set(taskId, stream);
       return stream;
     } catch (e) {
       if (stream) await stream.close().catch(() => undefined);
@@ -346,7 +351,8 @@ export const streamSource: StreamSource = {
     }
   },
 
-  startHeartbeat,
+  // a heartbeat table that fails its check stops the task's open stream with the cause
+  startHeartbeat: (cfg, taskId, everyMs, onError) => startHeartbeat(cfg, taskId, everyMs, onError, (e) => openStreams.get(taskId)?.fail(e)),
 
   cleanup: (cfg, { taskId }) => dropCapture(cfg, taskId),
 };

@@ -11,8 +11,9 @@ import { Coalescer, completeFromBefore, definedColumns } from '../shared/coalesc
 import { ConflictFailure } from '../shared/conflict';
 import { DetectingApply, type DetectClient, type TargetRow } from './apply-detect';
 import { deleteOneSql, deleteSql, describeTable, infileRows, insertHead, insertRows, serverLimits, STMT_BYTES, tuple as tupleOf, updateOneSql, upsertTail, type TargetTable } from './apply-sql';
-import { connect, lit, q, qualify, rows as selectRows, withConnection, type MyConnection } from './connect';
+import { connect, lit, qualify, rows as selectRows, withConnection, type MyConnection } from './connect';
 import { CHECKPOINT, DTS_DATABASE, MARKER } from './names';
+import { CHECKPOINT_TABLE, describeServer, ensureMyHelpers, guardMyHelpers, MARKER_TABLE, MyHelperObjectError, releaseMyHelpers } from './helper-objects';
 import { comparePos } from './types';
 
 /** changes per coalesced run of the one-way apply */
@@ -115,6 +116,9 @@ class MyWriter implements Writer {
       if (!this.inTxn) {
         this.inTxn = true;
         await this.exec('START TRANSACTION');
+        // the helper tables are locked for the transaction and checked again (a trigger added
+        // since the writer opened never fires)
+        await guardMyHelpers(this.client, targetWhere(this.cfg), HELPERS);
         // first statement of every transaction DTS applies: the opposite direction skips it
         await this.exec(
           `INSERT INTO ${qualify(MARKER)} (origin, seq, updated_at) VALUES (${lit(this.origin)}, 1, NOW(6)) ON DUPLICATE KEY UPDATE seq = seq + 1, updated_at = NOW(6)`,
@@ -310,19 +314,21 @@ function runMapping(co: Coalescer, c: { table: { schema: string; name: string } 
   return co.runs.get(tableKey(c.table))?.mapping;
 }
 
-/** creates the dts database with the checkpoint and marker tables, naming the fix when not permitted */
-async function createTables(c: MyConnection, user: string): Promise<void> {
+const HELPERS = [CHECKPOINT_TABLE, MARKER_TABLE];
+const targetWhere = (cfg: ConnectionConfig): string => describeServer('destination', cfg);
+
+/**
+ * Checks the dts database's checkpoint and marker tables and creates what is missing
+ * (MyHelperObjectError when they fail the check), naming the fix when not permitted.
+ */
+async function createTables(c: MyConnection, cfg: ConnectionConfig): Promise<void> {
   try {
-    await c.query(`CREATE DATABASE IF NOT EXISTS ${q(DTS_DATABASE)}`);
-    await c.query(
-      `CREATE TABLE IF NOT EXISTS ${qualify(CHECKPOINT)} (task_id VARCHAR(191) PRIMARY KEY, position VARCHAR(512) NOT NULL, changes BIGINT NOT NULL DEFAULT 0, updated_at DATETIME(6) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
-    );
-    await c.query(`CREATE TABLE IF NOT EXISTS ${qualify(MARKER)} (origin VARCHAR(191) PRIMARY KEY, seq BIGINT NOT NULL, updated_at DATETIME(6) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`);
+    await ensureMyHelpers(c, targetWhere(cfg), HELPERS, { optional: false });
   } catch (e) {
     if (![1044, 1142, 1227].includes(errno(e) ?? 0)) throw e;
     throw new Error(
-      `The destination account "${user}" may not create the database ${DTS_DATABASE} and its tables, where DTS records its progress (${(e as Error).message}). ` +
-        `Grant it: GRANT CREATE, DROP, SELECT, INSERT, UPDATE, DELETE ON ${DTS_DATABASE}.* TO '${user}'@'%'.`,
+      `The destination account "${cfg.user}" may not create the database ${DTS_DATABASE} and its tables, where DTS records its progress (${(e as Error).message}). ` +
+        `Grant it: GRANT CREATE, DROP, SELECT, INSERT, UPDATE, DELETE, TRIGGER ON ${DTS_DATABASE}.* TO '${cfg.user}'@'%'.`,
     );
   }
 }
@@ -335,7 +341,7 @@ export const writerTarget: WriterTarget = {
     try {
       // foreign keys are the source's business: rows arrive in source commit order, tables in any
       if (replicaRole) await c.query('SET SESSION foreign_key_checks = 0');
-      await createTables(c, cfg.user);
+      await createTables(c, cfg);
       const w = new MyWriter(c, cfg, taskId, originName, replicaRole);
       await w.init();
       return w;
@@ -346,28 +352,14 @@ export const writerTarget: WriterTarget = {
   },
 
   async cleanup(cfg, { taskId, originName }) {
+    const where = targetWhere(cfg);
     return withConnection(cfg, async (c) => {
-      const dropped: string[] = [];
-      const present = async () =>
-        (await selectRows<{ t: string }>(c, 'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [DTS_DATABASE])).map((r) => r.t);
-      const have = await present();
-      for (const [t, col, v] of [
-        [CHECKPOINT, 'task_id', taskId],
-        [MARKER, 'origin', originName],
-      ] as const) {
-        if (!have.includes(t.name)) continue;
-        await c.query(`DELETE FROM ${qualify(t)} WHERE ${q(col)} = ?`, [v]);
-        if (!(await selectRows(c, `SELECT 1 AS x FROM ${qualify(t)} LIMIT 1`)).length) {
-          await c.query(`DROP TABLE IF EXISTS ${qualify(t)}`);
-          dropped.push(`table ${t.schema}.${t.name}`);
-        }
-      }
-      const db = await selectRows(c, 'SELECT 1 AS x FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [DTS_DATABASE]);
-      if (db.length && !(await present()).length) {
-        await c.query(`DROP DATABASE IF EXISTS ${q(DTS_DATABASE)}`);
-        dropped.push(`database ${DTS_DATABASE}`);
-      }
-      return dropped;
+      const r = await releaseMyHelpers(c, where, [
+        { table: CHECKPOINT_TABLE, column: 'task_id', key: taskId },
+        { table: MARKER_TABLE, column: 'origin', key: originName },
+      ], { optional: false });
+      if (r.problems.length) throw new MyHelperObjectError(r.problems, where);
+      return r.dropped;
     });
   },
 };

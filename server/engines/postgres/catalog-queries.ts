@@ -19,7 +19,8 @@ export async function catalogQuery<T extends object>(c: pg.Client, text: string,
   return (await c.query<T & pg.QueryResultRow>({ text, values, types: CATALOG_TYPES })).rows as T[];
 }
 
-const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
+// DTS's own schema (names.ts HELPER_SCHEMA) is never offered, selected or synchronized
+const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'dts'`;
 const NOT_EXTENSION = (oidExpr: string, catalog: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '${catalog}'::regclass AND x.objid = ${oidExpr} AND x.deptype = 'e')`;
 

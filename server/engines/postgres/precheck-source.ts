@@ -2,7 +2,7 @@
 import { catalogQuery } from './catalog-queries';
 import { lit, q, qualify } from './connect';
 import { validateFilterOn } from './filter';
-import { HEARTBEAT, slotName } from './names';
+import { slotName } from './names';
 import { dataSync, filtersCheck, incremental, isPair, listNames, listStatements, pass } from '../shared/precheck-util';
 import { qualifiedList, refParams, type Check, type CheckContext } from './precheck-util';
 
@@ -126,17 +126,13 @@ export const sourceChecks: Check[] = [
     when: incremental,
     async run({ source, input, sourceUser }) {
       const refs = input.mappings.map((m) => m.source);
-      const r = (await catalogQuery<{ superuser: boolean; create_db: boolean; not_owned: string | null; heartbeat: string }>(source,
+      const r = (await catalogQuery<{ superuser: boolean; create_db: boolean; not_owned: string | null }>(source,
         `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
                 has_database_privilege(current_database(), 'CREATE') AS create_db,
                 (SELECT json_agg(json_build_object('schema', x.s, 'name', x.n))
                    FROM unnest($1::text[], $2::text[]) AS x(s, n) JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', x.s, x.n))
-                  WHERE NOT pg_has_role(c.relowner, 'USAGE'))::text AS not_owned,
-                CASE WHEN to_regclass($3) IS NOT NULL
-                       THEN CASE WHEN pg_has_role((SELECT relowner FROM pg_class WHERE oid = to_regclass($3)), 'USAGE') THEN 'ok' ELSE 'not-owned' END
-                     WHEN to_regnamespace($4) IS NULL THEN 'no-schema'
-                     WHEN has_schema_privilege(to_regnamespace($4), 'CREATE') THEN 'ok' ELSE 'no-create' END AS heartbeat`,
-        [...refParams(refs), qualify(HEARTBEAT), q(HEARTBEAT.schema)],
+                  WHERE NOT pg_has_role(c.relowner, 'USAGE'))::text AS not_owned`,
+        refParams(refs),
       ))[0];
       if (r.superuser) return pass();
       const causes: string[] = [];
@@ -150,14 +146,7 @@ export const sourceChecks: Check[] = [
         causes.push(`A publication can only list tables the account owns; "${sourceUser}" does not own: ${qualifiedList(notOwned)}.`);
         fixes.push(...notOwned.map((t) => `ALTER TABLE ${qualify(t)} OWNER TO ${q(sourceUser)};`));
       }
-      if (r.heartbeat !== 'ok') {
-        causes.push(
-          r.heartbeat === 'not-owned'
-            ? `The heartbeat table ${qualify(HEARTBEAT)} exists but is owned by another account.`
-            : `The account cannot create the heartbeat table ${qualify(HEARTBEAT)} (${r.heartbeat === 'no-schema' ? `schema ${HEARTBEAT.schema} does not exist` : `no CREATE permission on schema ${HEARTBEAT.schema}`}).`,
-        );
-        fixes.push(r.heartbeat === 'not-owned' ? `ALTER TABLE ${qualify(HEARTBEAT)} OWNER TO ${q(sourceUser)};` : `GRANT CREATE ON SCHEMA ${q(HEARTBEAT.schema)} TO ${q(sourceUser)};`);
-      }
+      // the heartbeat table and its schema: source.helper_objects
       if (!causes.length) return pass();
       return { result: 'fail', cause: causes.join(' '), fix: `Use the tables' owner or a superuser as the source account, or run as a superuser:\n${listStatements(fixes)}` };
     },

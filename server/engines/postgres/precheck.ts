@@ -8,6 +8,7 @@ import { runPrecheck, type PrecheckDriver } from '../shared/precheck-runner';
 import { versionCheck, type Side } from '../shared/precheck-util';
 import { connect, describeConnectError, isConnectionError } from './connect';
 import { serverVersionNum } from './introspect';
+import { sourceHelperCheck, targetHelperCheck } from './precheck-helpers';
 import { sourceChecks } from './precheck-source';
 import { targetChecks } from './precheck-target';
 import type { Check, CheckContext } from './precheck-util';
@@ -54,7 +55,7 @@ const driver: PrecheckDriver<pg.Client, number> = {
   unknownVersion: 0,
   isConnectionError,
   close: (client) => client.end().catch(() => undefined),
-  checks: [pgVersionCheck('source'), pgVersionCheck('target'), ...sourceChecks, ...targetChecks],
+  checks: [pgVersionCheck('source'), pgVersionCheck('target'), ...sourceChecks, sourceHelperCheck, ...targetChecks, targetHelperCheck],
 };
 
 export const prechecker: Prechecker = { precheck: (input: PrecheckInput) => runPrecheck(input, driver) };

@@ -8,9 +8,10 @@ import type pg from 'pg';
 import type { Change, ChangeStream, ConnectionConfig, StreamSource, TableMapping, Transaction } from '../types';
 import { tableKey } from '../types';
 import { connect, q } from './connect';
-import { beat, createSlot, dropCaptureObjects, ensureCaptureObjects, slotExists } from './capture';
+import { beat, createSlot, dropCaptureObjects, ensureCaptureObjects, slotExists, sourceWhere, syncHeartbeatCapture } from './capture';
+import { HelperObjectError } from './helper-objects';
 import { RowFilter } from './row-filter';
-import { HEARTBEAT, publicationName, slotName } from './names';
+import { HEARTBEAT, LEGACY_HEARTBEAT, publicationName, slotName } from './names';
 import { bigToLsn, lsnToBig, PG_EPOCH_OFFSET_US } from './types';
 import { PgoutputDecoder } from './pgoutput';
 import { ANY_ORIGIN } from '../types';
@@ -43,6 +44,7 @@ class PgChangeStream implements ChangeStream {
 
   constructor(
     private client: pg.Client,
+    private taskId: string,
     private cfg: ConnectionConfig,
     private mappings: TableMapping[],
     private skipOrigins: Set<string>,
@@ -55,10 +57,11 @@ class PgChangeStream implements ChangeStream {
       resume: () => this.connection.stream.resume(),
     });
     const wanted = new Set(mappings.map((m) => tableKey(m.source)));
-    const heartbeat = tableKey(HEARTBEAT);
+    // the previous version's heartbeat table stays in the WAL read after an upgrade
+    const heartbeats = new Set([tableKey(HEARTBEAT), tableKey(LEGACY_HEARTBEAT)]);
     this.decoder = new PgoutputDecoder((schema, name) => {
       const k = tableKey({ schema, name });
-      return k === heartbeat || !wanted.has(k) ? null : { schema, name };
+      return heartbeats.has(k) || !wanted.has(k) ? null : { schema, name };
     });
     this.rowFilter = new RowFilter(cfg, mappings);
     this.statusTimer = setInterval(() => this.sendStatus(false), STATUS_INTERVAL_MS);
@@ -182,6 +185,7 @@ class PgChangeStream implements ChangeStream {
 
   async close(): Promise<void> {
     if (this.buffer.closed) return;
+    if (openStreams.get(this.taskId) === this) openStreams.delete(this.taskId);
     this.sendStatus(false);
     this.buffer.close();
     clearInterval(this.statusTimer);
@@ -197,6 +201,9 @@ interface PgConnection {
   stream: { pause(): void; resume(): void };
 }
 
+
+/** the open stream of each task, so a heartbeat refused by its guard stops the task */
+const openStreams = new Map<string, PgChangeStream>();
 
 /** a slot dropped or invalidated behind the task's back: its changes are gone for good */
 function slotLost(e: Error, taskId: string): Error {
@@ -223,12 +230,15 @@ export const streamSource: StreamSource = {
   },
 
   async open(cfg, { taskId, mappings, from, skipOrigins, maxBufferedChanges }) {
+    // the heartbeat table is checked before use, and a task of the previous version moves over
+    await syncHeartbeatCapture(cfg, taskId);
     const client = await connect(cfg, { replication: true, applicationName: `dts-stream-${taskId}` });
     try {
       const version = Number((await client.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0].server_version_num);
       const start = from ? lsnToBig(from) : 0n;
-      const stream = new PgChangeStream(client, cfg, mappings, new Set(skipOrigins), maxBufferedChanges, start);
+      const stream = new PgChangeStream(client, taskId, cfg, mappings, new Set(skipOrigins), maxBufferedChanges, start);
       stream.attach();
+      openStreams.set(taskId, stream);
       const opts = [`proto_version '1'`, `publication_names '${publicationName(taskId)}'`];
       // PostgreSQL 16+ drops transactions that carry any origin at the source (two-way, reverse)
       if (skipOrigins.length && version >= 160000) opts.push(`origin 'none'`);
@@ -250,8 +260,15 @@ export const streamSource: StreamSource = {
       {
         open: () => connect(cfg, { applicationName: `dts-heartbeat-${taskId}`, statementTimeoutMs: 10_000 }),
         async beat(client) {
-          await beat(client, taskId);
-          return true;
+          try {
+            await beat(client, sourceWhere(cfg), taskId);
+            return true;
+          } catch (e) {
+            if (!(e instanceof HelperObjectError)) throw e;
+            // the heartbeat table failed its check: no more beats, and the task stops with the cause
+            openStreams.get(taskId)?.fail(e);
+            return false;
+          }
         },
         close: (client) => client.end().catch(() => undefined),
       },

@@ -15,6 +15,7 @@ import { connect, lit, q, qualify, withClient } from './connect';
 import { lsnToBig } from './types';
 import { deleteOneSql, deleteSql, deleteThenInsert, updateOneSql, updateSql, upsertSql, type Stmt, type TargetTable } from './apply-sql';
 import { CHECKPOINT } from './names';
+import { carryCheckpoint, CHECKPOINT_TABLE, describeDatabase, ensureHelpers, guardStatements, isGuardFailure, refusal, releaseHelper, HelperObjectError, LEGACY_CHECKPOINT_TABLE } from './helper-objects';
 
 /** rows per statement; each column is one parameter, so this bounds statement size only */
 const ROWS_PER_STMT = 5_000;
@@ -277,7 +278,9 @@ class PgWriter implements Writer {
       parts.push(`SELECT pg_replication_origin_xact_setup(${lit(last.position)}::pg_lsn, ${lit(last.commitTime.toISOString())}::timestamptz)${xid}`);
     }
     if (counts) {
-      // the position, and the exact count of source changes applied, commit with the data
+      // the position, and the exact count of source changes applied, commit with the data,
+      // behind the guard of the table: a trigger or policy added since the writer opened never runs
+      parts.push(...guardStatements([CHECKPOINT_TABLE]));
       parts.push(
         `INSERT INTO ${qualify(CHECKPOINT)} AS c (task_id, lsn, changes, updated_at) VALUES (${lit(this.taskId)}, ${lit(last.position)}, ${this.pending}, now())
          ON CONFLICT (task_id) DO UPDATE SET lsn = EXCLUDED.lsn, changes = c.changes + EXCLUDED.changes, updated_at = now()`,
@@ -295,6 +298,7 @@ class PgWriter implements Writer {
       await this.client.query('ROLLBACK').catch(() => undefined);
       // PostgreSQL 18 advances origin progress even when COMMIT fails: put it back
       if (this.useOrigin) await this.repairOrigin(this.committed);
+      if (isGuardFailure(e)) throw await refusal(this.client, targetWhere(this.cfg), [CHECKPOINT_TABLE]);
       throw e;
     }
   }
@@ -512,25 +516,37 @@ class PgWriter implements Writer {
   }
 }
 
-async function createCheckpointTable(c: pg.Client): Promise<void> {
-  const reg = lit(qualify(CHECKPOINT));
-  const r = await c.query<{ t: string | null; counts: boolean }>(
-    `SELECT to_regclass(${reg})::text AS t, EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(${reg}) AND attname = 'changes') AS counts`,
-  );
-  if (!r.rows[0].t) {
-    await c.query(`CREATE TABLE IF NOT EXISTS ${qualify(CHECKPOINT)} (task_id text PRIMARY KEY, lsn text NOT NULL, changes bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL)`);
-  } else if (!r.rows[0].counts) {
-    await c.query(`ALTER TABLE ${qualify(CHECKPOINT)} ADD COLUMN IF NOT EXISTS changes bigint NOT NULL DEFAULT 0`);
+const targetWhere = (cfg: ConnectionConfig): string => describeDatabase('destination', cfg);
+
+/**
+ * The checkpoint table dts.dts_sync_checkpoint, checked (helper-objects.ts) and created, with
+ * the task's row carried over from the previous version's public table. False when the account
+ * may not create the schema and does without the table (it has replication origins).
+ */
+async function prepareCheckpoint(c: pg.Client, cfg: ConnectionConfig, taskId: string, useOrigin: boolean, progressed: boolean): Promise<boolean> {
+  const where = targetWhere(cfg);
+  try {
+    await ensureHelpers(c, where, [CHECKPOINT_TABLE]);
+  } catch (e) {
+    if (useOrigin && (e as { code?: string }).code === '42501') return false;
+    throw e;
   }
+  // a task that applied changes before (its origin has progress), or one without an origin, may
+  // have its row in the legacy table
+  await carryCheckpoint(c, where, taskId, progressed || !useOrigin);
+  return true;
 }
 
-async function setupOrigin(c: pg.Client, origin: string): Promise<boolean> {
+/** sets up the task's replication origin; null when the account may not use origins */
+async function setupOrigin(c: pg.Client, origin: string): Promise<{ progressed: boolean } | null> {
   try {
     await c.query('SELECT pg_replication_origin_create($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_origin WHERE roname = $1)', [origin]);
     await c.query('SELECT pg_replication_origin_session_setup($1)', [origin]);
-    return true;
+    // the task has applied changes under its origin before (the full load does not use it)
+    const p = (await c.query<{ p: string | null }>('SELECT pg_replication_origin_progress($1, true)::text AS p', [origin])).rows[0]?.p;
+    return { progressed: !!p && p !== '0/0' };
   } catch (e) {
-    if ((e as { code?: string }).code === '42501') return false; // no privilege: checkpoint table
+    if ((e as { code?: string }).code === '42501') return null; // no privilege: checkpoint table
     throw e;
   }
 }
@@ -542,15 +558,10 @@ export const writerTarget: WriterTarget = {
     const c = await connect(cfg, { applicationName: `dts-apply-${taskId}` });
     try {
       const replica = wantReplica ? await replicaRole(c) : false;
-      const useOrigin = await setupOrigin(c, originName);
+      const origin = await setupOrigin(c, originName);
+      const useOrigin = origin !== null;
       // with origins, the table only counts changes: an account that may not create it does without
-      const counting = await createCheckpointTable(c).then(
-        () => true,
-        (e: unknown) => {
-          if (useOrigin && (e as { code?: string }).code === '42501') return false;
-          throw e;
-        },
-      );
+      const counting = await prepareCheckpoint(c, cfg, taskId, useOrigin, origin?.progressed ?? false);
       const w = new PgWriter(c, cfg, taskId, originName, useOrigin, replica, counting);
       w.committed = await w.checkpoint();
       return w;
@@ -568,14 +579,13 @@ export const writerTarget: WriterTarget = {
         await c.query('SELECT pg_replication_origin_drop($1)', [originName]);
         dropped.push(`replication origin ${originName}`);
       }
-      const t = await c.query<{ t: string | null }>(`SELECT to_regclass(${lit(qualify(CHECKPOINT))})::text AS t`);
-      if (t.rows[0].t) {
-        await c.query(`DELETE FROM ${qualify(CHECKPOINT)} WHERE task_id = $1`, [taskId]);
-        if (!(await c.query(`SELECT 1 FROM ${qualify(CHECKPOINT)} LIMIT 1`)).rowCount) {
-          await c.query(`DROP TABLE ${qualify(CHECKPOINT)}`);
-          dropped.push(`table ${CHECKPOINT.schema}.${CHECKPOINT.name}`);
-        }
-      }
+      // the checkpoint table (checked first: one that fails is left alone, and release says so),
+      // then the schema dts once empty, and the previous version's table
+      const where = targetWhere(cfg);
+      const released = await releaseHelper(c, where, CHECKPOINT_TABLE, 'task_id', taskId);
+      dropped.push(...released.dropped);
+      dropped.push(...(await releaseHelper(c, where, LEGACY_CHECKPOINT_TABLE, 'task_id', taskId)).dropped);
+      if (released.problems.length) throw new HelperObjectError(released.problems, where);
       return dropped;
     });
   },
