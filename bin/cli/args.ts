@@ -7,7 +7,7 @@ export interface Args {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['ignore-warnings', 'no-wait', 'help', 'compact', 'json', 'writes-stopped', 'end-forward']);
+const BOOLEAN_FLAGS = new Set(['ignore-warnings', 'no-wait', 'help', 'compact', 'json', 'writes-stopped', 'end-forward', 'all']);
 
 export function parseArgs(argv: string[]): Args {
   const positionals: string[] = [];

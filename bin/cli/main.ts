@@ -1,16 +1,28 @@
 // Entry of the dts CLI: dispatches `dts <group> <command>`, prints the result as JSON on stdout,
 // and errors as a message on stderr with a non-zero exit code.
-import { bool, flag, flags, parseArgs, positional, readJson, requireFlag, type Args } from './args';
+import { bool, flag, flags, parseArgs, readJson, type Args } from './args';
+import { loginCommand, tokenCommand, userCommand } from './accounts';
+import { rotateKeyCommand } from './admin';
+import { auditCommand } from './audit';
 import { baseUrl, CliError, createClient, describeError, type Client } from './client';
 import { TextOutput } from './output';
 import { precheckCommand, taskCommand } from './tasks';
 
 export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKEN; output is JSON)
 
-  login --user <name> --password <pw> [--name <token name>]   print a new API token
+  login --user <name> --password <pw> [--name <token name>] [--expires <days>]   print a new API token
   whoami
-  token create <name> | token list | token revoke <id>
-  user create <name> --password <pw> [--role operator|admin] | user set-password <name> --password <pw> | user list
+  token create <name> [--expires <days>]   a token that stops working after 1 to 3650 days (default: never)
+  token list [--all]                 your tokens; --all: every user's (administrators)
+  token revoke <id>                  your own token; an administrator revokes anyone's
+  user create <name> --password <pw> [--role operator|admin|viewer]    viewer: read-only
+  user set-password <name> --password <pw> [--current <pw>]   your own needs the current one
+                                     (--current or DTS_CURRENT_PASSWORD)
+  user disable <name> | user enable <name>   a disabled user's sessions and tokens stop at once
+  user list
+  audit list [--user <name>] [--task <id>] [--action <procedure>] [--limit <n>] [--cursor <id>]
+                                     the audit log (administrators), newest first; pass nextCursor
+                                     as --cursor for the next page
 
   endpoint test (--file <endpoint.json> | --task <id>) [--side source|destination]
   endpoint introspect (--file <endpoint.json> | --task <id> [--side source|destination]) [--schema <s>]...
@@ -39,6 +51,9 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   precheck ignore <id> [--key <item key>]...
   metrics                                   Prometheus text of /api/metrics
 
+  admin rotate-key                   on the console's machine, not through the API: re-encrypts the stored
+                                     database passwords under DTS_NEW_SECRET_KEY (or a new secret.key)
+
 exit codes: 0 ok, 1 error (or the task became Failed), 2 usage, 3 timeout
 `;
 
@@ -56,25 +71,15 @@ async function run(client: Client, group: string, cmd: string | undefined, args:
   const sub = cmd ?? '';
   switch (group) {
     case 'login':
-      return client.auth.issueToken.mutate({
-        username: requireFlag(args, 'user'),
-        password: flag(args, 'password') ?? process.env.DTS_PASSWORD ?? '',
-        name: flag(args, 'name') ?? 'cli',
-      });
+      return loginCommand(client, args);
     case 'whoami':
       return client.auth.me.query();
     case 'token':
-      if (sub === 'create') return client.auth.createToken.mutate({ name: positional(args, 0, 'token name') });
-      if (sub === 'list') return client.auth.listTokens.query();
-      if (sub === 'revoke') return client.auth.revokeToken.mutate({ id: Number(positional(args, 0, 'token id')) });
-      break;
+      return tokenCommand(client, sub, args);
     case 'user':
-      if (sub === 'create') {
-        return client.auth.createUser.mutate({ username: positional(args, 0, 'user name'), password: requireFlag(args, 'password'), role: (flag(args, 'role') ?? 'operator') as 'operator' | 'admin' });
-      }
-      if (sub === 'set-password') return client.auth.setPassword.mutate({ username: positional(args, 0, 'user name'), password: requireFlag(args, 'password') });
-      if (sub === 'list') return client.auth.listUsers.query();
-      break;
+      return userCommand(client, sub, args);
+    case 'audit':
+      return auditCommand(client, sub, args);
     case 'endpoint':
       if (sub === 'test') return client.endpoints.testConnectivity.mutate(endpointRef(args));
       if (sub === 'introspect') {
@@ -86,6 +91,9 @@ async function run(client: Client, group: string, cmd: string | undefined, args:
       return taskCommand(client, sub, args);
     case 'precheck':
       return precheckCommand(client, sub, args);
+    case 'admin':
+      if (sub === 'rotate-key') return rotateKeyCommand(args);
+      break;
     case 'metrics': {
       const res = await fetch(`${baseUrl()}/api/metrics`, { headers: { authorization: `Bearer ${process.env.DTS_TOKEN ?? ''}` } });
       const text = await res.text();
@@ -96,7 +104,7 @@ async function run(client: Client, group: string, cmd: string | undefined, args:
   throw new CliError(`unknown command: ${[group, cmd].filter(Boolean).join(' ')}\n\n${USAGE}`, 2);
 }
 
-const GROUPS_WITH_SUBCOMMANDS = new Set(['token', 'user', 'endpoint', 'task', 'precheck']);
+const GROUPS_WITH_SUBCOMMANDS = new Set(['token', 'user', 'endpoint', 'task', 'precheck', 'admin', 'audit']);
 
 export async function main(argv: string[]): Promise<number> {
   try {

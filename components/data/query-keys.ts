@@ -15,8 +15,11 @@ export function useQueryKeys() {
     metrics: () => trpc.metrics.pathKey(),
     events: () => trpc.events.pathKey(),
     connections: () => trpc.endpoints.connections.queryKey(),
-    tokens: () => trpc.auth.listTokens.queryKey(),
+    /** every token list: your own, and (administrators) every user's */
+    tokens: () => trpc.auth.listTokens.pathKey(),
     users: () => trpc.auth.listUsers.queryKey(),
+    /** every page of the audit log, whatever the filter */
+    audit: () => trpc.audit.list.pathKey(),
   };
 }
 

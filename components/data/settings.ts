@@ -1,7 +1,8 @@
 'use client';
-// Settings and Database Connections: API tokens, passwords, users (admins) and saved
-// connections. The server decides who may do what (auth.createUser is admin-only, a user sets
-// only their own password unless an admin); the console shows its refusals as given.
+// Settings and Database Connections: API tokens (your own; administrators also everyone's),
+// passwords, users (admins: create, disable, enable) and saved connections. The server decides
+// who may do what (auth.createUser is admin-only, a user sets only their own password unless an
+// admin, a viewer changes nothing but its own account); the console shows its refusals as given.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useQueryKeys } from './query-keys';
 import type { RouterInputs, RouterOutputs } from './tasks';
@@ -17,6 +18,12 @@ export type ConnectivityView = RouterOutputs['endpoints']['testConnectivity'];
 export function useTokens() {
   const trpc = useTRPC();
   return useQuery(trpc.auth.listTokens.queryOptions());
+}
+
+/** every user's tokens: administrators only (the server refuses the others) */
+export function useAllTokens(enabled: boolean) {
+  const trpc = useTRPC();
+  return useQuery(trpc.auth.listTokens.queryOptions({ all: true }, { enabled }));
 }
 
 export function useTokenActions() {
@@ -46,6 +53,14 @@ export function useCreateUser() {
   const qc = useQueryClient();
   const keys = useQueryKeys();
   return useMutation(trpc.auth.createUser.mutationOptions({ onSettled: () => void qc.invalidateQueries({ queryKey: keys.users() }) }));
+}
+
+/** Disable (its sessions and tokens stop at once) or Enable a user; the server refuses yourself */
+export function useSetUserDisabled() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const keys = useQueryKeys();
+  return useMutation(trpc.auth.setUserDisabled.mutationOptions({ onSettled: () => void qc.invalidateQueries({ queryKey: keys.users() }) }));
 }
 
 export function useConnections() {

@@ -19,7 +19,8 @@ export function TrpcProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } }));
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, headers: () => (csrfToken ? { 'x-csrf-token': csrfToken } : {}) })],
+      // the server takes at most 10 calls in one batch request
+      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 10, headers: () => (csrfToken ? { 'x-csrf-token': csrfToken } : {}) })],
     }),
   );
   return (

@@ -3,6 +3,7 @@
 // operator's confirmations, then the steps as the server carries them out.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useEventBaseline, useEventsAfter, usePairActions, useReadiness } from '../data/failover';
+import { useReadOnlyReason } from '../data/me';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage, Loading } from '../ui/states';
@@ -51,6 +52,7 @@ export function PairActionDialog({ taskId, action, onClose }: { taskId: string; 
   const readiness = useReadiness(taskId, action, phase === 'readiness');
   const baseline = useEventBaseline(taskId);
   const actions = usePairActions();
+  const readOnly = useReadOnlyReason('tasks');
   const m = actions[action];
   const events = useEventsAfter(taskId, phase === 'progress' ? baseline.afterId : null, m.isPending);
 
@@ -64,7 +66,7 @@ export function PairActionDialog({ taskId, action, onClose }: { taskId: string; 
   const footer =
     phase === 'readiness' ? (
       <>
-        <Button variant="primary" disabled={!readiness.data || blocked} onClick={() => setPhase('confirm')}>
+        <Button variant="primary" disabled={!readiness.data || blocked} disabledReason={readOnly} onClick={() => setPhase('confirm')}>
           Continue
         </Button>
         <Button onClick={close}>Cancel</Button>
@@ -72,7 +74,7 @@ export function PairActionDialog({ taskId, action, onClose }: { taskId: string; 
     ) : phase === 'confirm' ? (
       <>
         <Button onClick={() => setPhase('readiness')}>Previous</Button>
-        <Button variant="primary" disabled={!allRequiredChecked(text, confirmed) || !baseline.ready} onClick={run}>
+        <Button variant="primary" disabled={!allRequiredChecked(text, confirmed) || !baseline.ready} disabledReason={readOnly} onClick={run}>
           {text.run}
         </Button>
         <Button onClick={close}>Cancel</Button>

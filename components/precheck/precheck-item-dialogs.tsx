@@ -42,17 +42,20 @@ export function AlertDetailsDialog({
   onIgnore,
   pending,
   error,
+  disabledReason,
 }: {
   item: PrecheckItem;
   onClose: () => void;
   onIgnore: () => void;
   pending: boolean;
   error: { message: string } | null;
+  /** Ignore is disabled, for this reason (the read-only role) */
+  disabledReason?: string | null;
 }) {
   const [confirming, setConfirming] = useState(false);
   if (confirming) {
     return (
-      <NoteDialog onOk={onIgnore} onCancel={() => setConfirming(false)} pending={pending} error={error}>
+      <NoteDialog onOk={onIgnore} onCancel={() => setConfirming(false)} pending={pending} error={error} disabledReason={disabledReason}>
         <p>If you ignore the alert item, data inconsistency may occur, and your business may be exposed to potential risks. Continue?</p>
       </NoteDialog>
     );
@@ -63,7 +66,7 @@ export function AlertDetailsDialog({
       onClose={onClose}
       footer={
         <>
-          <Button variant="primary" onClick={() => setConfirming(true)} disabled={item.ignored}>
+          <Button variant="primary" onClick={() => setConfirming(true)} disabled={item.ignored} disabledReason={disabledReason}>
             Ignore
           </Button>
           <Button onClick={onClose}>Close</Button>

@@ -5,6 +5,7 @@
 import { useState, type ReactNode } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useReadOnlyReason } from '../data/me';
 import { usePrecheckActions, usePrecheckRun } from '../data/wizard';
 import { Button } from '../ui/button';
 import { ProgressBar } from '../ui/progress';
@@ -24,6 +25,8 @@ export function PrecheckPanel({ taskId, onStarted, actions }: { taskId: string; 
   const router = useRouter();
   const run = usePrecheckRun(taskId);
   const act = usePrecheckActions(taskId);
+  // a viewer (the read-only role) sees Precheck Again, Start Task and Ignore disabled, with the reason
+  const readOnly = useReadOnlyReason('tasks');
   const [open, setOpen] = useState<{ item: PrecheckItem; kind: 'fail' | 'warn' } | null>(null);
   const r = run.data;
   const notFound = run.error?.data?.code === 'NOT_FOUND';
@@ -99,10 +102,10 @@ export function PrecheckPanel({ taskId, onStarted, actions }: { taskId: string; 
       <ErrorMessage error={act.run.error ?? act.start.error} />
       <div className="flex flex-wrap items-center gap-2">
         {actions}
-        <Button onClick={again} disabled={running}>
+        <Button onClick={again} disabled={running} disabledReason={readOnly}>
           Precheck Again
         </Button>
-        <Button variant="primary" onClick={start} disabled={!canStart} title={canStart ? undefined : 'The task can be started when the success rate is 100%'}>
+        <Button variant="primary" onClick={start} disabled={!canStart} disabledReason={readOnly} title={canStart ? undefined : 'The task can be started when the success rate is 100%'}>
           {act.start.isPending ? 'Starting…' : 'Start Task'}
         </Button>
         <Link href="/" className="ml-2 text-sm text-[#0070cc] hover:text-[#ff6a00] hover:underline">
@@ -121,6 +124,7 @@ export function PrecheckPanel({ taskId, onStarted, actions }: { taskId: string; 
           onIgnore={() => ignore(open.item)}
           pending={act.ignore.isPending}
           error={act.ignore.error}
+          disabledReason={readOnly}
         />
       )}
     </section>

@@ -7,7 +7,8 @@ import { formatTime } from '../ui/format';
 import { ErrorMessage } from '../ui/states';
 import { TD } from './card';
 
-export function ConnectionRow({ c, onDelete }: { c: ConnectionView; onDelete: (c: ConnectionView) => void }) {
+/** `readOnly`: why Test Connectivity and Delete are disabled (the read-only role), or null */
+export function ConnectionRow({ c, onDelete, readOnly }: { c: ConnectionView; onDelete: (c: ConnectionView) => void; readOnly: string | null }) {
   const test = useTestSavedConnection();
   const result = test.data;
   return (
@@ -25,11 +26,11 @@ export function ConnectionRow({ c, onDelete }: { c: ConnectionView; onDelete: (c
         <td className={`${TD} text-xs whitespace-nowrap text-gray-600`}>{formatTime(c.createdAt)}</td>
         <td className={`${TD} text-right whitespace-nowrap`}>
           <span className="inline-flex items-center gap-2">
-            <Button variant="link" aria-label={`Test connectivity of ${c.name}`} disabled={test.isPending} onClick={() => test.test(c)}>
+            <Button variant="link" aria-label={`Test connectivity of ${c.name}`} disabled={test.isPending} disabledReason={readOnly} onClick={() => test.test(c)}>
               {test.isPending ? 'Testing…' : 'Test Connectivity'}
             </Button>
             <span aria-hidden className="h-3 w-px bg-gray-300" />
-            <Button variant="link" aria-label={`Delete ${c.name}`} onClick={() => onDelete(c)}>
+            <Button variant="link" aria-label={`Delete ${c.name}`} disabledReason={readOnly} onClick={() => onDelete(c)}>
               Delete
             </Button>
           </span>

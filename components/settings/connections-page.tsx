@@ -2,6 +2,7 @@
 // Database Connections: saved connections, offered by Configure Task as "Select Existing
 // Connection". Their passwords stay on the server; Test Connectivity logs in with the saved one.
 import { useCallback, useState } from 'react';
+import { useReadOnlyReason } from '../data/me';
 import { useConnectionActions, useConnections, type ConnectionView } from '../data/settings';
 import { Button } from '../ui/button';
 import { NoteDialog } from '../ui/dialog';
@@ -13,6 +14,8 @@ import { RegisterConnectionDialog } from './register-connection-dialog';
 export function ConnectionsPage() {
   const list = useConnections();
   const { remove } = useConnectionActions();
+  // a viewer (the read-only role) sees Register, Delete and Test Connectivity disabled, with the reason
+  const readOnly = useReadOnlyReason('connections');
   const [registering, setRegistering] = useState(false);
   const [deleting, setDeleting] = useState<ConnectionView | null>(null);
   const closeRegister = useCallback(() => setRegistering(false), []);
@@ -25,7 +28,7 @@ export function ConnectionsPage() {
     <div className="space-y-4">
       <div className="flex items-center justify-between">
         <h1 className="text-lg font-semibold text-gray-900">Database Connections</h1>
-        <Button variant="primary" onClick={() => setRegistering(true)}>
+        <Button variant="primary" onClick={() => setRegistering(true)} disabledReason={readOnly}>
           Register Connection
         </Button>
       </div>
@@ -68,7 +71,7 @@ export function ConnectionsPage() {
             </thead>
             <tbody>
               {list.data.map((c) => (
-                <ConnectionRow key={c.id} c={c} onDelete={setDeleting} />
+                <ConnectionRow key={c.id} c={c} onDelete={setDeleting} readOnly={readOnly} />
               ))}
             </tbody>
           </table>
@@ -83,6 +86,7 @@ export function ConnectionsPage() {
           pending={remove.isPending}
           error={remove.error}
           onCancel={cancelDelete}
+          disabledReason={readOnly}
           onOk={() => remove.mutate({ id: deleting.id }, { onSuccess: () => setDeleting(null) })}
         >
           <p>

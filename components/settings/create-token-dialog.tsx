@@ -1,19 +1,23 @@
 'use client';
-// Create Token: a name in, the token out, shown once with a Copy button.
+// Create Token: a name and an expiry in, the token out, shown once with a Copy button.
 import { useState, type FormEvent } from 'react';
 import { useTokenActions } from '../data/settings';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
-import { Field, TextInput } from '../ui/field';
+import { Field, SelectInput, TextInput } from '../ui/field';
+import { formatTime } from '../ui/format';
 import { ErrorMessage } from '../ui/states';
 import { CopyButton } from '../ui/copy-button';
+import { EXPIRY_CHOICES, expiresInDays } from './token-expiry';
 
 export function CreateTokenDialog({ onClose }: { onClose: () => void }) {
   const { create } = useTokenActions();
   const [name, setName] = useState('');
+  const [expiry, setExpiry] = useState('');
+  const field = create.error?.data?.field ?? null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ name: name.trim() });
+    create.mutate({ name: name.trim(), expiresInDays: expiresInDays(expiry) });
   };
   const token = create.data?.token;
   if (token) {
@@ -42,6 +46,9 @@ export function CreateTokenDialog({ onClose }: { onClose: () => void }) {
             />
             <CopyButton text={token} />
           </div>
+          <p className="text-xs text-gray-600" data-testid="new-api-token-expiry">
+            {create.data?.expiresAt ? `It stops working at ${formatTime(create.data.expiresAt)}.` : 'It works until you revoke it.'}
+          </p>
           <div className="text-xs text-gray-600">
             <p className="mb-1">Use it with the command line tool:</p>
             <pre className="overflow-x-auto rounded-sm bg-gray-900 px-3 py-2 font-mono text-gray-100">DTS_TOKEN={token} dts task list</pre>
@@ -56,7 +63,16 @@ export function CreateTokenDialog({ onClose }: { onClose: () => void }) {
         <Field label="Token Name" required htmlFor="token-name" help="For example the machine or program that uses it: laptop, ci, prometheus.">
           <TextInput id="token-name" name="tokenName" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} data-autofocus required />
         </Field>
-        <ErrorMessage error={create.error} />
+        <Field label="Expiration" htmlFor="token-expiry" help="After this the token stops working; create a new one then." error={field === 'expiresInDays' ? create.error?.message : null}>
+          <SelectInput id="token-expiry" name="expiresInDays" className="!max-w-48" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+            {EXPIRY_CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </SelectInput>
+        </Field>
+        {field !== 'expiresInDays' && <ErrorMessage error={create.error} />}
         <div className="flex justify-end gap-2 border-t border-gray-200 pt-3">
           <Button type="submit" variant="primary" disabled={create.isPending || name.trim() === ''}>
             {create.isPending ? 'Creating…' : 'Create'}

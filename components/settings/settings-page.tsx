@@ -1,8 +1,9 @@
 'use client';
-// Settings: API tokens, the signed-in user's password, and (administrators) the users.
-import { useMe } from '../shell/app-shell';
+// Settings: API tokens, the signed-in user's password, and (administrators) every user's tokens
+// and the users.
+import { useMe } from '../data/me';
 import { ErrorMessage, Loading } from '../ui/states';
-import { ApiTokensSection } from './api-tokens-section';
+import { AllTokensSection, ApiTokensSection } from './api-tokens-section';
 import { ChangePasswordSection } from './change-password-section';
 import { UsersSection } from './users-section';
 
@@ -10,13 +11,15 @@ export function SettingsPage() {
   const me = useMe();
   if (me.isPending) return <Loading />;
   if (me.error) return <ErrorMessage error={me.error} />;
-  const { username, role } = me.data.user;
+  const { username } = me.data.user;
+  const admin = me.data.permissions.admin;
   return (
     <div className="space-y-4">
       <h1 className="text-lg font-semibold text-gray-900">Settings</h1>
       <ApiTokensSection />
       <ChangePasswordSection username={username} />
-      {role === 'admin' && <UsersSection me={username} />}
+      {admin && <UsersSection me={username} />}
+      {admin && <AllTokensSection />}
     </div>
   );
 }

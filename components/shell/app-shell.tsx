@@ -5,14 +5,18 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, type ReactNode } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { LoginForm } from '../auth/login-form';
+import { useMe } from '../data/me';
 import { setCsrfToken, useTRPC } from '../data/trpc-provider';
+import { ROLE_LABEL } from '../ui/roles';
 import { ErrorMessage, Loading } from '../ui/states';
 
+/** `admin`: shown to administrators only (the server refuses the others anyway) */
 const NAV = [
   { href: '/', label: 'Data Synchronization', match: (p: string) => p === '/' || p.startsWith('/tasks') },
   { href: '/connections', label: 'Database Connections', match: (p: string) => p.startsWith('/connections') },
+  { href: '/audit', label: 'Audit Log', match: (p: string) => p.startsWith('/audit'), admin: true },
   { href: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
@@ -20,7 +24,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pathname = usePathname();
-  const me = useQuery(trpc.auth.me.queryOptions());
+  const me = useMe();
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => queryClient.clear() }));
 
   useEffect(() => {
@@ -40,9 +44,12 @@ export function AppShell({ children }: { children: ReactNode }) {
           Data Transmission Service
         </Link>
         <span className="flex items-center gap-4 text-sm">
-          <span data-testid="current-user">
+          <span data-testid="current-user" data-role={me.data.user.role}>
             {me.data.user.username}
-            <span className="ml-1 text-white/50">({me.data.user.role})</span>
+            <span className="ml-1 text-white/60" title={me.data.permissions.write ? undefined : 'Read-only: you can see everything and change nothing but your own password and API tokens'}>
+              ({ROLE_LABEL[me.data.user.role]}
+              {me.data.permissions.write ? '' : ', read-only'})
+            </span>
           </span>
           <button type="button" className="rounded-sm border border-white/40 px-2 py-0.5 hover:bg-white/10" onClick={() => logout.mutate()}>
             Sign Out
@@ -52,7 +59,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <div className="flex flex-1">
         <nav aria-label="Main" className="w-52 shrink-0 border-r border-gray-200 bg-white py-3">
           <p className="px-5 pb-2 text-xs tracking-wide text-gray-400 uppercase">DTS</p>
-          {NAV.map((n) => (
+          {NAV.filter((n) => !n.admin || me.data.permissions.admin).map((n) => (
             <Link
               key={n.href}
               href={n.href}
@@ -67,10 +74,4 @@ export function AppShell({ children }: { children: ReactNode }) {
       </div>
     </div>
   );
-}
-
-/** the signed-in user, for pages that show admin-only parts (the server still checks) */
-export function useMe() {
-  const trpc = useTRPC();
-  return useQuery(trpc.auth.me.queryOptions());
 }

@@ -3,8 +3,10 @@
 // task, side by side (status, latency, RPS, links); for the forward direction of a two-way
 // pair whose reverse direction is not configured yet, the console's hint and Configure Task.
 import Link from 'next/link';
+import { useReadOnlyReason } from '../data/me';
 import { usePeerTask } from '../data/task-details';
 import type { TaskDetail } from '../data/tasks';
+import { LinkAction } from '../ui/button';
 import { formatLatency, formatNumber } from '../ui/format';
 import { ErrorMessage, Loading } from '../ui/states';
 import { StatusBadge } from '../ui/status-badge';
@@ -100,6 +102,7 @@ function DirectionCard({ side, t, current = false }: { side: Side; t: TaskDetail
 }
 
 function NotConfigured({ task }: { task: TaskDetail }) {
+  const readOnly = useReadOnlyReason('tasks');
   return (
     <CardFrame side="Reverse" testId="paired-reverse-not-configured">
       <p className="text-sm text-gray-700">The data synchronization task in the reverse direction is not configured yet.</p>
@@ -108,12 +111,15 @@ function NotConfigured({ task }: { task: TaskDetail }) {
         ({endpointAddress(task.destination)}) and its destination is this task&apos;s source ({endpointAddress(task.source)}).
       </p>
       {task.actions.includes('configureReverse') && (
-        <Link
-          href={`/tasks/${task.id}/configure?direction=reverse`}
-          className="mt-2 inline-flex items-center rounded-sm border border-[#ff6a00] bg-[#ff6a00] px-3 py-1 text-sm text-white hover:bg-[#e65f00]"
-        >
-          Configure Task (reverse direction)
-        </Link>
+        <span className="mt-2 inline-flex">
+          <LinkAction
+            href={`/tasks/${task.id}/configure?direction=reverse`}
+            className="inline-flex items-center rounded-sm border border-[#ff6a00] bg-[#ff6a00] px-3 py-1 text-sm text-white hover:bg-[#e65f00]"
+            disabledReason={readOnly}
+          >
+            Configure Task (reverse direction)
+          </LinkAction>
+        </span>
       )}
     </CardFrame>
   );

@@ -3,10 +3,11 @@
 // a failure or a retry), Auto Refresh, and the actions the server allows for the task's state.
 import Link from 'next/link';
 import { useState } from 'react';
+import { useReadOnlyReason } from '../data/me';
 import type { TaskAction, TaskDetail } from '../data/tasks';
 import { PairActionDialog } from '../failover/pair-action-dialog';
 import { TaskActionDialog, type DialogKind } from '../tasks/task-action-dialog';
-import { Button } from '../ui/button';
+import { Button, LinkAction } from '../ui/button';
 import { formatTime } from '../ui/format';
 import { Menu, type MenuItem } from '../ui/menu';
 import { StatusBadge } from '../ui/status-badge';
@@ -20,13 +21,15 @@ const LINK_BUTTON = 'inline-flex items-center rounded-sm border px-3 py-1 text-s
 
 export function TaskHeader({ task, autoRefresh, setAutoRefresh }: { task: TaskDetail; autoRefresh: boolean; setAutoRefresh: (on: boolean) => void }) {
   const [open, setOpen] = useState<Open>(null);
+  // a viewer (the read-only role) sees the actions disabled, with the reason
+  const readOnly = useReadOnlyReason('tasks');
   const can = (a: TaskAction) => task.actions.includes(a);
   const close = () => setOpen(null);
-  const more: MenuItem[] = [
-    can('createReverse') && { key: 'createReverse', label: 'Create Reverse Task', onSelect: () => setOpen({ kind: 'createReverse' }) },
-    can('end') && { key: 'end', label: 'End Task', onSelect: () => setOpen({ kind: 'end' }) },
-    can('release') && { key: 'release', label: 'Release Task', danger: true, onSelect: () => setOpen({ kind: 'release' }) },
-  ].filter((x): x is MenuItem => Boolean(x));
+  const more: MenuItem[] = ([
+    can('createReverse') && { key: 'createReverse', label: 'Create Reverse Task', disabledReason: readOnly, onSelect: () => setOpen({ kind: 'createReverse' }) },
+    can('end') && { key: 'end', label: 'End Task', disabledReason: readOnly, onSelect: () => setOpen({ kind: 'end' }) },
+    can('release') && { key: 'release', label: 'Release Task', danger: true, disabledReason: readOnly, onSelect: () => setOpen({ kind: 'release' }) },
+  ] as Array<MenuItem | false>).filter((x): x is MenuItem => Boolean(x));
   const pairActions: Array<[PairKind, string]> = [
     ['failover', 'Failover'],
     ['switchover', 'Switchover'],
@@ -58,28 +61,32 @@ export function TaskHeader({ task, autoRefresh, setAutoRefresh }: { task: TaskDe
             Auto Refresh
           </label>
           {can('start') && (
-            <Button variant="primary" onClick={() => setOpen({ kind: 'start' })}>
+            <Button variant="primary" onClick={() => setOpen({ kind: 'start' })} disabledReason={readOnly}>
               Start
             </Button>
           )}
           {can('startReverse') && (
-            <Button variant="primary" onClick={() => setOpen({ kind: 'startReverse' })}>
+            <Button variant="primary" onClick={() => setOpen({ kind: 'startReverse' })} disabledReason={readOnly}>
               Start Reverse Task
             </Button>
           )}
-          {can('pause') && <Button onClick={() => setOpen({ kind: 'pause' })}>Pause</Button>}
+          {can('pause') && (
+            <Button onClick={() => setOpen({ kind: 'pause' })} disabledReason={readOnly}>
+              Pause
+            </Button>
+          )}
           {can('configure') && (
-            <Link href={`/tasks/${task.id}/configure`} className={`${LINK_BUTTON} border-gray-300 bg-white text-gray-800 hover:border-[#ff6a00] hover:text-[#ff6a00]`}>
+            <LinkAction href={`/tasks/${task.id}/configure`} className={`${LINK_BUTTON} border-gray-300 bg-white text-gray-800 hover:border-[#ff6a00] hover:text-[#ff6a00]`} disabledReason={readOnly}>
               Configure Task
-            </Link>
+            </LinkAction>
           )}
           {can('configureReverse') && (
-            <Link href={`/tasks/${task.id}/configure?direction=reverse`} className={`${LINK_BUTTON} border-[#ff6a00] bg-[#ff6a00] text-white hover:bg-[#e65f00]`}>
+            <LinkAction href={`/tasks/${task.id}/configure?direction=reverse`} className={`${LINK_BUTTON} border-[#ff6a00] bg-[#ff6a00] text-white hover:bg-[#e65f00]`} disabledReason={readOnly}>
               Configure Task (reverse direction)
-            </Link>
+            </LinkAction>
           )}
           {pairActions.filter(([a]) => can(a)).map(([a, label]) => (
-            <Button key={a} onClick={() => setOpen({ kind: a })}>
+            <Button key={a} onClick={() => setOpen({ kind: a })} disabledReason={readOnly}>
               {label}
             </Button>
           ))}

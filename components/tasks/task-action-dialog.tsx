@@ -4,6 +4,7 @@
 // failover actions open the pair action dialog.
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
+import { useReadOnlyReason } from '../data/me';
 import { useTaskStateActions, type TaskSummary } from '../data/tasks';
 import { PairActionDialog } from '../failover/pair-action-dialog';
 import { Button } from '../ui/button';
@@ -21,6 +22,7 @@ type Done = { title: string; body: ReactNode } | null;
 
 function ConfirmDialog({ task, kind, onClose }: { task: TaskSummary; kind: ConfirmKind; onClose: () => void }) {
   const actions = useTaskStateActions();
+  const readOnly = useReadOnlyReason('tasks');
   const [done, setDone] = useState<Done>(null);
   const note = noteFor(kind, task);
   const mutation = kind === 'startReverse' ? actions.start : actions[kind];
@@ -70,7 +72,7 @@ function ConfirmDialog({ task, kind, onClose }: { task: TaskSummary; kind: Confi
     );
   }
   return (
-    <NoteDialog onOk={ok} onCancel={onClose} okText={note.okText} danger={note.danger} pending={mutation.isPending} error={mutation.error}>
+    <NoteDialog onOk={ok} onCancel={onClose} okText={note.okText} danger={note.danger} pending={mutation.isPending} error={mutation.error} disabledReason={readOnly}>
       {note.body}
     </NoteDialog>
   );

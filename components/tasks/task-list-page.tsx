@@ -2,10 +2,11 @@
 // Data Synchronization Tasks: the console's home page. Filtering and paging are done by the
 // server (tasks.list with status, search, limit and cursor); the page keeps a stack of cursors
 // for Previous / Next, and the previous page stays on screen while the next one loads.
-import Link from 'next/link';
 import { useState } from 'react';
+import { useReadOnlyReason } from '../data/me';
 import { useTaskList } from '../data/tasks';
 import { useAutoRefresh } from '../data/use-auto-refresh';
+import { LinkAction } from '../ui/button';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { ListToolbar } from './list-toolbar';
 import { Pagination } from './pagination';
@@ -14,11 +15,13 @@ import { useDebounced } from './use-debounced';
 
 const PRIMARY = 'inline-flex items-center rounded-sm border border-[#ff6a00] bg-[#ff6a00] px-3 py-1 text-sm text-white hover:border-[#e65f00] hover:bg-[#e65f00]';
 
+/** a viewer (the read-only role) sees it disabled, with the reason */
 function CreateTaskLink() {
+  const readOnly = useReadOnlyReason('tasks');
   return (
-    <Link href="/tasks/new" className={PRIMARY}>
+    <LinkAction href="/tasks/new" className={PRIMARY} disabledReason={readOnly}>
       Create Task
-    </Link>
+    </LinkAction>
   );
 }
 

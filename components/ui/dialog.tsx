@@ -74,6 +74,7 @@ export function NoteDialog({
   pending = false,
   error,
   danger = false,
+  disabledReason,
 }: {
   title?: string;
   children: ReactNode;
@@ -83,6 +84,8 @@ export function NoteDialog({
   pending?: boolean;
   error?: { message: string } | string | null;
   danger?: boolean;
+  /** OK is disabled, for this reason (for example the read-only role) */
+  disabledReason?: string | null;
 }) {
   return (
     <Dialog
@@ -90,7 +93,7 @@ export function NoteDialog({
       onClose={onCancel}
       footer={
         <>
-          <Button variant={danger ? 'danger' : 'primary'} onClick={onOk} disabled={pending} data-autofocus>
+          <Button variant={danger ? 'danger' : 'primary'} onClick={onOk} disabled={pending} disabledReason={disabledReason} data-autofocus>
             {pending ? 'Working…' : okText}
           </Button>
           <Button onClick={onCancel}>Cancel</Button>

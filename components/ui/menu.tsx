@@ -1,6 +1,7 @@
 'use client';
 // A dropdown menu (the Actions column's "More"): opens on click, closes on Esc, a click
-// outside, or a choice; arrow keys move between items.
+// outside, or a choice; arrow keys move between items. An item with `disabledReason` stays in
+// the menu (focusable, with the reason as its title) but does nothing.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 export interface MenuItem {
@@ -8,6 +9,8 @@ export interface MenuItem {
   label: string;
   onSelect: () => void;
   danger?: boolean;
+  /** the item is disabled, for this reason (for example the read-only role) */
+  disabledReason?: string | null;
 }
 
 export function Menu({ label, items, align = 'right', ariaLabel }: { label: ReactNode; items: MenuItem[]; align?: 'left' | 'right'; ariaLabel?: string }) {
@@ -47,8 +50,11 @@ export function Menu({ label, items, align = 'right', ariaLabel }: { label: Reac
               key={it.key}
               role="menuitem"
               type="button"
-              className={`block w-full px-3 py-1.5 text-left text-sm hover:bg-orange-50 focus:bg-orange-50 focus:outline-none ${it.danger ? 'text-red-600' : 'text-gray-800'}`}
+              aria-disabled={it.disabledReason ? true : undefined}
+              title={it.disabledReason ?? undefined}
+              className={`block w-full px-3 py-1.5 text-left text-sm focus:outline-none ${it.disabledReason ? 'cursor-not-allowed text-gray-400 focus:bg-gray-50' : `hover:bg-orange-50 focus:bg-orange-50 ${it.danger ? 'text-red-600' : 'text-gray-800'}`}`}
               onClick={() => {
+                if (it.disabledReason) return;
                 setOpen(false);
                 it.onSelect();
               }}

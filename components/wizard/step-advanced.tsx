@@ -2,6 +2,7 @@
 // Step 3: Advanced Settings. Retry times, throttling, full load parallelism, alerts, environment
 // tag; "Preview API parameters" and "Next: Save Task Settings and Precheck".
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useReadOnlyReason } from '../data/me';
 import { Button } from '../ui/button';
 import { Choice, Field, SelectInput, TextInput } from '../ui/field';
 import type { SettingsForm, WizardForm } from './form';
@@ -34,11 +35,12 @@ export function StepAdvanced({
   banner: ReactNode;
 }) {
   const [previewing, setPreviewing] = useState<unknown>(null);
+  const readOnly = useReadOnlyReason('tasks');
   const s = form.settings;
   const set = (patch: Partial<SettingsForm>) => onChange({ ...form, settings: { ...s, ...patch } });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit();
+    if (!readOnly) onSubmit();
   };
   const err = (k: keyof SettingsForm) => errorOf(`settings.${k}`);
   const yesNo = [
@@ -116,7 +118,7 @@ export function StepAdvanced({
       {banner}
       <div className="flex flex-wrap items-center gap-2">
         <Button onClick={onPrevious}>Previous</Button>
-        <Button type="submit" variant="primary" disabled={saving}>
+        <Button type="submit" variant="primary" disabled={saving} disabledReason={readOnly}>
           Next: Save Task Settings and Precheck
         </Button>
         {saving && <span className="text-xs text-gray-500">Saving the task and starting the precheck…</span>}

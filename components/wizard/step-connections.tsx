@@ -1,6 +1,7 @@
 'use client';
 // Step 1: Task Name, Source Database and Destination Database, "Test Connectivity and Proceed".
 import type { FormEvent, ReactNode } from 'react';
+import { useReadOnlyReason } from '../data/me';
 import { Button } from '../ui/button';
 import { Field, TextInput } from '../ui/field';
 import { EndpointFieldset, type SideResult } from './endpoint-fieldset';
@@ -33,9 +34,11 @@ export function StepConnections({
   heading: ReactNode;
   banner: ReactNode;
 }) {
+  // a viewer (the read-only role) cannot test connections or save a task: disabled, with the reason
+  const viewerReason = useReadOnlyReason('tasks');
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit();
+    if (!viewerReason) onSubmit();
   };
   const setSide = (side: Side) => (e: EndpointForm) => onChange({ ...form, [side]: e });
   return (
@@ -65,7 +68,7 @@ export function StepConnections({
       </div>
       {banner}
       <div className="flex items-center gap-2">
-        <Button type="submit" variant="primary" disabled={testing}>
+        <Button type="submit" variant="primary" disabled={testing} disabledReason={viewerReason}>
           Test Connectivity and Proceed
         </Button>
         {testing && <span className="text-xs text-gray-500">Testing the connectivity of both databases…</span>}

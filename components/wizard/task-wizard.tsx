@@ -4,6 +4,7 @@
 // and hands the initial state to the steps (wizard-body.tsx).
 import { useState } from 'react';
 import Link from 'next/link';
+import { useReadOnlyReason } from '../data/me';
 import { useTaskOnce } from '../data/wizard';
 import type { TaskDetail } from '../data/tasks';
 import { ErrorMessage, Loading } from '../ui/states';
@@ -39,6 +40,7 @@ function initFor(mode: WizardMode, task: TaskDetail | undefined, forward: TaskDe
 export function TaskWizard({ mode }: { mode: WizardMode }) {
   const loadId = mode.kind === 'edit' ? mode.id : mode.kind === 'reverseDirection' ? mode.forwardId : null;
   const task = useTaskOnce(loadId);
+  const readOnly = useReadOnlyReason('tasks');
   // editing the reverse direction of a two-way pair: its forward, for the objects it already takes
   const forwardId = mode.kind === 'edit' && task.data && isReverseDirection(task.data) ? task.data.peerTaskId : null;
   const forward = useTaskOnce(forwardId);
@@ -55,6 +57,11 @@ export function TaskWizard({ mode }: { mode: WizardMode }) {
   return (
     <div className="mx-auto max-w-7xl space-y-4 p-4" data-testid="task-wizard" data-mode={mode.kind}>
       <Header title={title} taskId={headerId} />
+      {readOnly && (
+        <p role="status" className="rounded-sm border border-orange-200 bg-orange-50 px-3 py-2 text-sm text-orange-800" data-testid="wizard-read-only">
+          {readOnly}: you can look at the settings, but not test the connections or save the task.
+        </p>
+      )}
       {error && <ErrorMessage error={error} />}
       {existingReverse && (
         <p className="rounded-sm border border-gray-200 bg-white p-4 text-sm">

@@ -100,7 +100,13 @@ describe('dts CLI', () => {
     await api.meta.query('dts_meta', `INSERT INTO "TaskEvent"("taskId", level, message) VALUES ($1, 'info', 'Full data synchronization started')`, [id]);
     await api.meta.query('dts_meta', `INSERT INTO "MetricSample"("taskId", "latencyMs", rps, bps, "rowsApplied", "bytesApplied") VALUES ($1, 250, 5, 50, 12, 1200)`, [id]);
     const events = await dts(['task', 'events', id, '--after', '0']);
-    assert.deepEqual((events.json().items as Array<{ message: string }>).map((e) => e.message), ['Full data synchronization started']);
+    // the server writes who asked for each change into the task's events, then the replicator's own
+    assert.deepEqual((events.json().items as Array<{ message: string }>).map((e) => e.message), [
+      'Task created by admin (token "tests") from 127.0.0.1',
+      'Precheck warnings ignored by admin (token "tests") from 127.0.0.1',
+      'Start requested by admin (token "tests") from 127.0.0.1',
+      'Full data synchronization started',
+    ]);
     const series = await dts(['task', 'metrics', id, '--since', '10m']);
     assert.deepEqual((series.json().samples as Array<{ latencyMs: number }>).map((s) => s.latencyMs), [250]);
     const prom = await dts(['metrics']);
