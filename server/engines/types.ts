@@ -108,7 +108,13 @@ export interface CatalogSequence {
   min: string;
   max: string;
   cycle: boolean;
+  /** the sequence's state: its last_value, null when the account may not read it */
   lastValue: string | null;
+  /**
+   * PostgreSQL's is_called: false means the next value handed out is lastValue itself (a new
+   * sequence, or setval(s, v, false)). Absent means true.
+   */
+  isCalled?: boolean;
   ownedBy: { table: string; column: string } | null;
 }
 

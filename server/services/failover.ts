@@ -92,16 +92,23 @@ async function planSequences(reverseId: string, takeOver: 'dr' | 'production'): 
   const mappings = await mappingsFor(catalog, selection);
   const drCols: SequenceColumn[] = [];
   const prodCols: SequenceColumn[] = [];
+  const warnings: string[] = [];
   for (const m of mappings) {
     const t = catalog.tables.find((x) => x.schema === m.source.schema && x.name === m.source.name);
     for (const c of m.columns) {
-      if (!t?.columns.find((x) => x.name === c.source)?.sequence) continue;
+      const col = t?.columns.find((x) => x.name === c.source);
+      if (!col?.sequence) {
+        // a default that names its sequence as text has no catalog link to it (the precheck warns)
+        if (col?.defaultExpr && /nextval\(/i.test(col.defaultExpr)) {
+          warnings.push(`${m.source.schema}.${m.source.name}.${c.source} calls nextval() in its default (${col.defaultExpr}) without a catalog link to the sequence, so it cannot be moved: move it by hand, or set the default to nextval('<sequence>'::regclass)`);
+        }
+        continue;
+      }
       drCols.push({ table: m.source, column: c.source });
       prodCols.push({ table: m.target, column: c.target });
     }
   }
   const [takeCfg, takeCols, otherCfg, otherCols] = takeOver === 'dr' ? [dr, drCols, prod, prodCols] : [prod, prodCols, dr, drCols];
-  const warnings: string[] = [];
   const take = await engine.sequences.read(takeCfg, takeCols);
   let other: SequenceState[] | null = null;
   try {
@@ -116,11 +123,21 @@ async function planSequences(reverseId: string, takeOver: 'dr' | 'production'): 
     const floor = [big(s.maxValue), big(s.lastValue), big(o?.lastValue), big(o?.maxValue)].reduce((a, b) => (b > a ? b : a), 0n);
     const name = `${s.table.schema}.${s.table.name}.${s.column}`;
     if (!s.sequence) {
-      warnings.push(`${name} uses a sequence that no column owns; move it by hand`);
+      warnings.push(`${name} has no sequence (or AUTO_INCREMENT) on the ${takeOver === 'dr' ? 'DR' : 'production'} side, so nothing is moved for it: check the column's default there`);
       return;
     }
     moves.push({ table: s.table, column: s.column, sequence: s.sequence, next: (floor + 1n).toString(), basis: o ? "the other side's value + 1" : 'the largest value here + 1' });
   });
+  // a sequence that feeds several columns continues after the largest of them all
+  const top = new Map<string, bigint>();
+  for (const m of moves) if (m.sequence && BigInt(m.next) > (top.get(m.sequence) ?? 0n)) top.set(m.sequence, BigInt(m.next));
+  for (const m of moves) {
+    const next = m.sequence ? top.get(m.sequence) : undefined;
+    if (next !== undefined && next !== BigInt(m.next)) {
+      m.next = next.toString();
+      m.basis = `shared with other columns: after the largest of them`;
+    }
+  }
   return { moves, warnings };
 }
 

@@ -183,7 +183,7 @@ for (const version of testVersions()) {
 
     it('reads sequences and user types', () => {
       const odd = catalog.sequences.find((s) => s.name === 'Odd "Seq"');
-      assert.deepEqual(odd, { schema: 'My Schema', name: 'Odd "Seq"', dataType: 'bigint', start: '100', increment: '5', min: '1', max: '9223372036854775807', cycle: false, lastValue: '350', ownedBy: null });
+      assert.deepEqual(odd, { schema: 'My Schema', name: 'Odd "Seq"', dataType: 'bigint', start: '100', increment: '5', min: '1', max: '9223372036854775807', cycle: false, lastValue: '350', isCalled: true, ownedBy: null });
       const serial = catalog.sequences.find((s) => s.name === 'Parent Table_Id_seq');
       assert.deepEqual(serial?.ownedBy, { table: 'Parent Table', column: 'Id' });
       assert.equal(serial?.lastValue, '50');

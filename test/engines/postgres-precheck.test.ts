@@ -52,7 +52,7 @@ for (const version of testVersions()) {
       const items = await collect(await input(p, { schemas: [{ name: 'public', tables: [{ name: 'orders', where: 'total > 0' }, { name: 'Mixed Case' }] }] }));
       assert.deepEqual([...items.keys()], [
         'source.connectivity', 'target.connectivity', 'source.version', 'target.version', 'source.wal_level', 'source.replication_slots',
-        'source.wal_senders', 'source.replication_privilege', 'source.select_privilege', 'source.publication_privilege', 'source.primary_key',
+        'source.wal_senders', 'source.replication_privilege', 'source.select_privilege', 'source.publication_privilege', 'source.primary_key', 'source.sequences',
         'source.long_transactions', 'source.wal_retention', 'source.filters', 'source.helper_objects', 'target.create_privilege', 'target.write_privilege',
         'target.conflicting_tables', 'target.session_replication_role', 'target.same_database', 'target.helper_objects',
       ]);

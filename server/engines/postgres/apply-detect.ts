@@ -16,8 +16,11 @@ import {
   deleteByTidSql,
   deleteReturningSql,
   guardedUpdateSql,
+  identityKeyMove,
   insertNewSql,
   lockRowsSql,
+  moveRowSql,
+  movesIdentityKey,
   type Stmt,
   type TargetTable,
 } from './apply-sql';
@@ -29,6 +32,8 @@ export interface ApplyClient {
   run(s: Stmt): Promise<pg.QueryResult>;
   query(text: string): Promise<unknown>;
   table(m: TableMapping): Promise<TargetTable>;
+  /** the session has session_replication_role = replica: a DELETE cascades to nothing */
+  replica: boolean;
 }
 
 type RowChange = Extract<Change, { op: 'insert' | 'update' | 'delete' }>;
@@ -229,11 +234,16 @@ export class DetectingApply {
     const setCols = movesKey ? cols : cols.filter((x) => !m.keyColumns.includes(x));
     const guard = guardColumns(m, c.before);
     const item = { set: c.after, match, guard: c.before };
+    // UPDATE cannot set a GENERATED ALWAYS identity key: such a row moves by DELETE and INSERT
+    const moves = movesKey && !!c.before && movesIdentityKey(m, t);
+    if (moves && !this.c.replica) throw identityKeyMove(m, t);
+    const statement = (guarded: boolean): Stmt =>
+      moves ? moveRowSql(m, t, match, c.after, guarded ? guard : []) : guardedUpdateSql(m, t, [item], setCols, guarded ? guard : []);
 
     const attempt = async (guarded: boolean): Promise<boolean> => {
       await this.c.query('SAVEPOINT dts_one');
       try {
-        const r = await this.c.run(guardedUpdateSql(m, t, [item], setCols, guarded ? guard : []));
+        const r = await this.c.run(statement(guarded));
         await this.c.query('RELEASE SAVEPOINT dts_one');
         return !!r.rowCount;
       } catch (e) {
@@ -244,7 +254,7 @@ export class DetectingApply {
         const image = parseImage((blockers.rows[0] as { image?: string } | undefined)?.image);
         if (this.decide(m, 'unique_conflict', 'update', c.after, image, txn, local) !== 'overwritten') return true;
         await this.c.run(deleteByTidSql(m, blockers.rows.map((b: { tid: string }) => b.tid)));
-        return !!(await this.c.run(guardedUpdateSql(m, t, [item], setCols, guarded ? guard : []))).rowCount;
+        return !!(await this.c.run(statement(guarded))).rowCount;
       }
     };
 

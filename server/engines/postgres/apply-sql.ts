@@ -11,6 +11,12 @@ export interface TargetTable {
   keyUnique: boolean;
   /** target column names of each plain unique index (the key's too) */
   uniques: string[][];
+  /**
+   * target columns that are GENERATED ALWAYS AS IDENTITY: an INSERT writes them only with
+   * OVERRIDING SYSTEM VALUE, and an UPDATE may not set them at all (428C9), not even to the
+   * value they hold
+   */
+  alwaysIdentity: Set<string>;
 }
 
 const NEEDS_ESCAPE = /["\\]/;
@@ -55,6 +61,25 @@ function unnestFrom(rows: Row[], cols: string[]): { from: string; values: string
 
 const cast = (i: number, ty: string) => `u.c${i}::${ty}`;
 
+/** the INSERT clause that lets the source's values into GENERATED ALWAYS identity columns */
+function overriding(m: TableMapping, t: TargetTable, cols: string[]): string {
+  return cols.some((c) => t.alwaysIdentity.has(targetName(m, c))) ? ' OVERRIDING SYSTEM VALUE' : '';
+}
+
+/**
+ * The columns an UPDATE may set: a GENERATED ALWAYS identity column cannot be set by UPDATE.
+ * Its value never changes on a source where it is ALWAYS too; a key change of such a column is
+ * applied as a move (moveRowSql).
+ */
+export function settable(m: TableMapping, t: TargetTable, cols: string[]): string[] {
+  return t.alwaysIdentity.size ? cols.filter((c) => !t.alwaysIdentity.has(targetName(m, c))) : cols;
+}
+
+/** a key change that an UPDATE cannot apply: the key holds a GENERATED ALWAYS identity column */
+export function movesIdentityKey(m: TableMapping, t: TargetTable): boolean {
+  return t.alwaysIdentity.size > 0 && m.keyColumns.some((k) => t.alwaysIdentity.has(targetName(m, k)));
+}
+
 /**
  * The row match on the key columns (the first unnest columns). A key with a unique index is
  * matched with `=`; a table identified by all its columns (REPLICA IDENTITY FULL) with
@@ -70,10 +95,10 @@ export function upsertSql(m: TableMapping, t: TargetTable, rows: Row[], cols: st
   const { from, values } = unnestFrom(rows, cols);
   const targets = cols.map((c) => q(targetName(m, c)));
   const select = cols.map((c, i) => cast(i, typeOf(t, m, c))).join(', ');
-  let text = `INSERT INTO ${qualify(m.target)} (${targets.join(', ')}) SELECT ${select} FROM ${from}`;
+  let text = `INSERT INTO ${qualify(m.target)} (${targets.join(', ')})${overriding(m, t, cols)} SELECT ${select} FROM ${from}`;
   if (t.keyUnique) {
     const keys = m.keyColumns.map((k) => q(targetName(m, k)));
-    const rest = cols.filter((c) => !m.keyColumns.includes(c)).map((c) => q(targetName(m, c)));
+    const rest = settable(m, t, cols.filter((c) => !m.keyColumns.includes(c))).map((c) => q(targetName(m, c)));
     text +=
       onConflict === 'update' && rest.length
         ? ` ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`
@@ -89,7 +114,7 @@ export function upsertSql(m: TableMapping, t: TargetTable, rows: Row[], cols: st
 export function updateSql(m: TableMapping, t: TargetTable, rows: Row[], cols: string[], oldKeys?: Row[]): Stmt {
   const keyCols = m.keyColumns;
   const match = keyCols.map((k) => ({ col: k, rows: oldKeys ?? rows }));
-  const set = cols.filter((c) => oldKeys || !keyCols.includes(c)).map((c) => ({ col: c, rows }));
+  const set = (oldKeys ? cols : settable(m, t, cols.filter((c) => !keyCols.includes(c)))).map((c) => ({ col: c, rows }));
   // every column sent is part of the key: nothing to set
   if (!set.length) return { text: 'SELECT 1 WHERE false', values: [] };
   const all = [...match, ...set];
@@ -126,10 +151,11 @@ export function deleteOneSql(m: TableMapping, t: TargetTable, before: Row): Stmt
 
 export function updateOneSql(m: TableMapping, t: TargetTable, before: Row, after: Row, cols: string[]): Stmt {
   const { from, values } = unnestFrom([before], m.keyColumns);
-  const sets = cols.map((c) => {
+  const sets = settable(m, t, cols).map((c) => {
     values.push(after[c] as string);
     return `${q(targetName(m, c))} = $${values.length}::text::${typeOf(t, m, c)}`;
   });
+  if (!sets.length) return { text: 'SELECT 1 WHERE false', values: [] };
   return {
     text: `WITH one AS (SELECT t.ctid AS tid FROM ${qualify(m.target)} AS t, ${from} WHERE ${matchKey(m, t)} LIMIT 1)
            UPDATE ${qualify(m.target)} SET ${sets.join(', ')} FROM one WHERE ${qualify(m.target)}.ctid = one.tid`,
@@ -156,7 +182,7 @@ export function insertNewSql(m: TableMapping, t: TargetTable, rows: Row[], cols:
   const keys = m.keyColumns.map((k) => q(targetName(m, k)));
   const same = m.keyColumns.map((k) => `ins.${q(targetName(m, k))} = ${cast(cols.indexOf(k), typeOf(t, m, k))}`).join(' AND ');
   return {
-    text: `WITH ins AS (INSERT INTO ${qualify(m.target)} (${targets.join(', ')}) SELECT ${select} FROM ${from} ON CONFLICT DO NOTHING RETURNING ${keys.join(', ')})
+    text: `WITH ins AS (INSERT INTO ${qualify(m.target)} (${targets.join(', ')})${overriding(m, t, cols)} SELECT ${select} FROM ${from} ON CONFLICT DO NOTHING RETURNING ${keys.join(', ')})
            SELECT u.ord FROM ${from} WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ${same})`,
     values,
   };
@@ -171,9 +197,11 @@ export function guardedUpdateSql(
   m: TableMapping,
   t: TargetTable,
   items: { set: Row; match: Row; guard: Row | null }[],
-  setCols: string[],
+  wanted: string[],
   guardCols: string[],
 ): Stmt {
+  // a key column is set only when the key moves; other ALWAYS identity columns cannot be set
+  const setCols = wanted.filter((c) => m.keyColumns.includes(c) || settable(m, t, [c]).length);
   const parts = [
     ...m.keyColumns.map((col) => ({ col, rows: items.map((i) => i.match) })),
     ...setCols.map((col) => ({ col, rows: items.map((i) => i.set) })),
@@ -224,6 +252,45 @@ export function blockersSql(m: TableMapping, t: TargetTable, row: Row, otherThan
   if (!any.length) return { text: 'SELECT NULL::text AS tid, NULL::text AS image WHERE false', values: [] };
   const where = `(${any.join(' OR ')})${otherThanSelf ? ` AND NOT (${self})` : ''}`;
   return { text: `SELECT ctid::text AS tid, row_to_json(t)::text AS image FROM ${qualify(m.target)} AS t WHERE ${where} FOR UPDATE`, values };
+}
+
+/**
+ * A key change that UPDATE cannot apply, because the key holds a GENERATED ALWAYS identity
+ * column: the row moves, deleted at its old key and inserted at the new one in one statement.
+ * Columns the change leaves out (unchanged TOAST values) come from the deleted row. With
+ * `guardCols`, only a row that still equals the source's old image moves (as guardedUpdateSql).
+ * The caller runs it only where a DELETE cascades to nothing (session_replication_role replica).
+ * Its row count is the rows moved.
+ */
+export function moveRowSql(m: TableMapping, t: TargetTable, before: Row, after: Row, guardCols: string[] = []): Stmt {
+  const values: string[] = [];
+  const param = (v: string | null | undefined, ty: string) => {
+    values.push(v as string);
+    return `$${values.length}::text::${ty}`;
+  };
+  const op = t.keyUnique ? '=' : 'IS NOT DISTINCT FROM';
+  const where = [
+    ...m.keyColumns.map((k) => `t.${q(targetName(m, k))} ${op} ${param(before[k], typeOf(t, m, k))}`),
+    ...guardCols.map((c) => `t.${q(targetName(m, c))}::text IS NOT DISTINCT FROM ${param(before[c], typeOf(t, m, c))}::text`),
+  ].join(' AND ');
+  const cols = m.columns.filter((c) => t.types.has(c.target));
+  const select = cols.map((c) => (after[c.source] === undefined ? `old.${q(c.target)}` : param(after[c.source], typeOf(t, m, c.source))));
+  return {
+    text: `WITH old AS (DELETE FROM ${qualify(m.target)} AS t WHERE ${where} RETURNING t.*)
+           INSERT INTO ${qualify(m.target)} (${cols.map((c) => q(c.target)).join(', ')}) OVERRIDING SYSTEM VALUE SELECT ${select.join(', ')} FROM old`,
+    values,
+  };
+}
+
+/** why a key change of a GENERATED ALWAYS identity column cannot be applied, and the fix */
+export function identityKeyMove(m: TableMapping, t: TargetTable): Error {
+  const cols = m.keyColumns.map((k) => targetName(m, k)).filter((c) => t.alwaysIdentity.has(c));
+  return new Error(
+    `An update moved a row of ${m.target.schema}.${m.target.name} to another key, and the destination's ${cols.map((c) => `"${c}"`).join(', ')} is GENERATED ALWAYS AS IDENTITY, ` +
+      'which UPDATE cannot set. DTS moves such a row by DELETE and INSERT only where that cascades to nothing: grant the destination account the right to set ' +
+      'session_replication_role (PostgreSQL 15+: GRANT SET ON PARAMETER session_replication_role TO <account>; or a superuser), ' +
+      'or make the column GENERATED BY DEFAULT on the destination, then restart the task',
+  );
 }
 
 export function deleteByTidSql(m: TableMapping, tids: string[]): Stmt {

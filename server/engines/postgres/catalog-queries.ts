@@ -209,13 +209,22 @@ export interface SequenceRow {
   last_value: string | null;
   owned_table: string | null;
   owned_column: string | null;
+  /** the account may read the sequence's state (SELECT on it) */
+  readable: boolean;
+  /** the schema-qualified, quoted name, to read the sequence's state */
+  regname: string;
 }
 
-/** every user sequence; introspect.ts keeps those in the selected schemas or used by a selected table */
+/**
+ * every user sequence; introspect.ts keeps those in the selected schemas or used by a selected
+ * table. pg_sequences.last_value is null before the first nextval and after setval(s, v, false):
+ * sequenceStatesSql reads the exact state.
+ */
 export function sequencesQuery(): string {
   return `SELECT s.schemaname, s.sequencename, format_type(s.data_type, NULL) AS data_type,
                  s.start_value::text, s.increment_by::text, s.min_value::text, s.max_value::text, s.cycle,
-                 s.last_value::text, ot.relname AS owned_table, oa.attname AS owned_column
+                 s.last_value::text, ot.relname AS owned_table, oa.attname AS owned_column,
+                 has_sequence_privilege(sc.oid, 'SELECT') AS readable, format('%I.%I', s.schemaname, s.sequencename) AS regname
             FROM pg_sequences s
             JOIN pg_namespace n ON n.nspname = s.schemaname
             JOIN pg_class sc ON sc.relnamespace = n.oid AND sc.relname = s.sequencename
@@ -255,4 +264,9 @@ export function typesQuery(): string {
             LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
            WHERE t.typtype IN ('e', 'd') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('t.oid', 'pg_type')}
            ORDER BY t.oid`;
+}
+
+/** the exact state of each sequence (by its quoted name): last_value and is_called, in one query */
+export function sequenceStatesSql(regnames: string[]): string {
+  return regnames.map((n, i) => `SELECT ${i}::int AS i, last_value::text AS v, is_called AS called FROM ${n}`).join(' UNION ALL ');
 }

@@ -7,7 +7,7 @@ import type {
   Introspector, NeutralType,
 } from '../types';
 import {
-  catalogQuery, columnSequencesQuery, columnsQuery, constraintsQuery, indexesQuery, schemasQuery, sequencesQuery, tablesQuery, typesQuery,
+  catalogQuery, columnSequencesQuery, columnsQuery, constraintsQuery, indexesQuery, schemasQuery, sequencesQuery, sequenceStatesSql, tablesQuery, typesQuery,
   type ColumnRow, type ColumnSequenceRow, type ConstraintRow, type IndexRow, type SequenceRow, type TableRow, type TypeRow,
 } from './catalog-queries';
 import { connect, describeConnectError, lit, q } from './connect';
@@ -154,9 +154,10 @@ async function readCatalog(c: pg.Client, version: number, serverVersion: string,
 
   const schemaSet = new Set(schemas.map((s) => s.nspname));
   const usedSeqs = new Set(seqRows.map((r) => `${r.seq_schema}.${r.seq_name}`));
-  const sequences: CatalogSequence[] = sequenceRows
-    .filter((r) => schemaSet.has(r.schemaname) || usedSeqs.has(`${r.schemaname}.${r.sequencename}`))
-    .map((r) => ({
+  const kept = sequenceRows.filter((r) => schemaSet.has(r.schemaname) || usedSeqs.has(`${r.schemaname}.${r.sequencename}`));
+  const states = await sequenceStates(c, kept);
+  const sequences: CatalogSequence[] = kept
+    .map((r, i) => ({
       schema: r.schemaname,
       name: r.sequencename,
       dataType: r.data_type,
@@ -165,12 +166,25 @@ async function readCatalog(c: pg.Client, version: number, serverVersion: string,
       min: r.min_value,
       max: r.max_value,
       cycle: r.cycle,
-      lastValue: r.last_value,
+      lastValue: states[i]?.v ?? null,
+      isCalled: states[i]?.called ?? true,
       ownedBy: r.owned_table && r.owned_column ? { table: r.owned_table, column: r.owned_column } : null,
     }));
 
   const types = typeRows.map(userType);
   return { engine: 'postgres', serverVersion, schemas: [...schemaSet], tables, sequences, types };
+}
+
+/** each readable sequence's exact state (last_value, is_called), a few hundred per query */
+async function sequenceStates(c: pg.Client, rows: SequenceRow[]): Promise<({ v: string; called: boolean } | undefined)[]> {
+  const out: ({ v: string; called: boolean } | undefined)[] = rows.map(() => undefined);
+  const readable = rows.map((r, i) => ({ r, i })).filter((x) => x.r.readable);
+  for (let k = 0; k < readable.length; k += 200) {
+    const part = readable.slice(k, k + 200);
+    const res = await catalogQuery<{ i: number; v: string; called: boolean }>(c, sequenceStatesSql(part.map((x) => x.r.regname)));
+    for (const r of res) out[part[r.i].i] = { v: r.v, called: r.called };
+  }
+  return out;
 }
 
 async function introspect(cfg: ConnectionConfig, filter?: { schemas?: string[] }): Promise<Catalog> {

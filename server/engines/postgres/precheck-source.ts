@@ -220,6 +220,56 @@ export const sourceChecks: Check[] = [
     },
   },
   {
+    key: 'source.sequences',
+    name: 'Check the sequences that feed the tables to be synchronized',
+    sides: ['source'],
+    when: dataSync,
+    async run({ source, input, sourceUser }) {
+      // columns fed by a sequence: through an identity, OWNED BY, or a DEFAULT whose nextval the
+      // catalog links to its sequence. A default that names the sequence as text (or calls it
+      // from a function) has no such link: DTS cannot create that sequence, copy its value or
+      // move it at failover.
+      const rows = await catalogQuery<{ schema: string; name: string; col: string; def: string | null; seq: string | null; readable: boolean | null }>(source,
+        `SELECT x.s AS schema, x.n AS name, a.attname AS col, pg_get_expr(ad.adbin, ad.adrelid) AS def,
+                CASE WHEN sq.oid IS NOT NULL THEN format('%I.%I', sn.nspname, sq.relname) END AS seq,
+                CASE WHEN sq.oid IS NOT NULL THEN has_sequence_privilege(sq.oid, 'SELECT') END AS readable
+           FROM unnest($1::text[], $2::text[]) AS x(s, n)
+           JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', x.s, x.n))
+           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+           LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
+           LEFT JOIN LATERAL (
+             SELECT s.oid, s.relname, s.relnamespace FROM pg_depend d JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+              WHERE d.refclassid = 'pg_class'::regclass AND (
+                    (d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid)
+                 OR (d.classid = 'pg_class'::regclass AND d.deptype = 'i' AND d.refobjid = c.oid AND d.refobjsubid = a.attnum))
+              ORDER BY s.oid LIMIT 1) sq ON true
+           LEFT JOIN pg_namespace sn ON sn.oid = sq.relnamespace
+          WHERE sq.oid IS NOT NULL OR pg_get_expr(ad.adbin, ad.adrelid) ~* 'nextval\\('
+          ORDER BY 1, 2, 3`,
+        refParams(input.mappings.map((m) => m.source)),
+      );
+      const unlinked = rows.filter((r) => r.seq === null);
+      const unreadable = [...new Set(rows.filter((r) => r.seq !== null && r.readable === false).map((r) => r.seq as string))];
+      if (!unlinked.length && !unreadable.length) {
+        return pass(rows.length ? `${rows.length} column${rows.length === 1 ? ' is' : 's are'} fed by sequences; each is created and its value copied with schema synchronization, and moved at failover and switchover.` : undefined);
+      }
+      const causes: string[] = [];
+      const fixes: string[] = [];
+      if (unlinked.length) {
+        causes.push(
+          `These columns call nextval() in their default, but the catalog does not link the default to a sequence (the sequence is named as text, or called from a function): ${listNames(unlinked.map((r) => `${qualify(r)}.${q(r.col)} DEFAULT ${r.def ?? ''}`), 5)}. ` +
+            'DTS cannot tell which sequence feeds them: it does not create that sequence on the destination, copy its value, or move it at failover and switchover.',
+        );
+        fixes.push(...unlinked.map((r) => `ALTER TABLE ${qualify(r)} ALTER COLUMN ${q(r.col)} SET DEFAULT nextval('<sequence>'::regclass);`));
+      }
+      if (unreadable.length) {
+        causes.push(`The account "${sourceUser}" may not read these sequences, so their values are not copied to the destination and cannot be moved at failover: ${listNames(unreadable, 5)}.`);
+        fixes.push(...unreadable.map((n) => `GRANT SELECT ON SEQUENCE ${n} TO ${q(sourceUser)};`));
+      }
+      return { result: 'warn', cause: causes.join(' '), fix: `Run on the source as the owner or a superuser, then run the precheck again:\n${listStatements(fixes)}` };
+    },
+  },
+  {
     key: 'source.conflict_detection',
     name: 'Check that conflicts can be detected on the source tables',
     sides: ['source'],

@@ -59,6 +59,7 @@ function plan(catalog: Catalog, mappings: TableMapping[]): SchemaPlan {
   const keys: string[] = [];
   const ownedBy: string[] = [];
   const setvals: string[] = [];
+  const unreadable: CatalogSequence[] = [];
 
   for (const m of mappings) {
     const t = tables.get(tableKey(m.source));
@@ -76,8 +77,13 @@ function plan(catalog: Catalog, mappings: TableMapping[]): SchemaPlan {
       const seq = c.sequence ? sequences.get(seqKey(c.sequence)) : undefined;
       if (!seq || !colMap.has(c.name)) continue;
       if (seq.lastValue !== null) {
+        // the exact state: a sequence whose next value is its last_value (is_called false)
+        // stays so, or the first insert on this side collides with the source's next row
         const name = c.identity ? `pg_get_serial_sequence(${lit(target)}, ${lit(colMap.get(c.name) as string)})` : lit(qualify({ schema: mapSchema(seq.schema), name: seq.name }));
-        setvals.push(`SELECT setval(${name}, ${seq.lastValue}, true)`);
+        setvals.push(`SELECT setval(${name}, ${seq.lastValue}, ${seq.isCalled === false ? 'false' : 'true'})`);
+      } else if (!unreadable.includes(seq)) {
+        unreadable.push(seq);
+        warnings.push(`The value of sequence ${qualify(seq)} is not copied: the source account may not read it (GRANT SELECT ON SEQUENCE ${qualify(seq)} TO <account>); it starts at its start value on the destination.`);
       }
       if (c.identity || wantSeqs.includes(seq)) continue;
       wantSeqs.push(seq);

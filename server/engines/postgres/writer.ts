@@ -13,7 +13,9 @@ import { ConflictFailure } from '../shared/conflict';
 import { DetectingApply } from './apply-detect';
 import { connect, lit, q, qualify, withClient } from './connect';
 import { lsnToBig } from './types';
-import { deleteOneSql, deleteSql, deleteThenInsert, updateOneSql, updateSql, upsertSql, type Stmt, type TargetTable } from './apply-sql';
+import {
+  deleteOneSql, deleteSql, deleteThenInsert, identityKeyMove, moveRowSql, movesIdentityKey, updateOneSql, updateSql, upsertSql, type Stmt, type TargetTable,
+} from './apply-sql';
 import { CHECKPOINT } from './names';
 import { carryCheckpoint, CHECKPOINT_TABLE, describeDatabase, ensureHelpers, guardStatements, isGuardFailure, refusal, releaseHelper, HelperObjectError, LEGACY_CHECKPOINT_TABLE } from './helper-objects';
 
@@ -134,7 +136,8 @@ class PgWriter implements Writer {
         const keys = m.keyColumns.map((k) => q(m.columns.find((x) => x.source === k)?.target ?? k)).join(', ');
         // without a unique key on the destination, rows cannot be matched: they are all added
         const onConflict = t.keyUnique ? ` ON CONFLICT (${keys}) DO NOTHING` : '';
-        const ins = await c.query(`INSERT INTO ${qualify(m.target)} (${cols}) SELECT ${cols} FROM ${stage}${onConflict}`);
+        const override = t.alwaysIdentity.size ? ' OVERRIDING SYSTEM VALUE' : '';
+        const ins = await c.query(`INSERT INTO ${qualify(m.target)} (${cols})${override} SELECT ${cols} FROM ${stage}${onConflict}`);
         await c.query('COMMIT');
         rows = ins.rowCount ?? 0;
       }
@@ -153,8 +156,9 @@ class PgWriter implements Writer {
     const hit = this.tables.get(k);
     if (hit) return hit;
     const reg = lit(qualify(m.target));
-    const cols = await this.client.query<{ name: string; type: string }>(
-      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+    // this connection reads every value as text, booleans too: compare the identity code here
+    const cols = await this.client.query<{ name: string; type: string; identity: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attidentity::text AS identity FROM pg_attribute
         WHERE attrelid = ${reg}::regclass AND attnum > 0 AND NOT attisdropped`,
     );
     if (!cols.rowCount) throw new Error(`table ${m.target.schema}.${m.target.name} does not exist on the destination`);
@@ -166,7 +170,12 @@ class PgWriter implements Writer {
         GROUP BY i.indexrelid`,
     );
     const keyUnique = idx.rows.some((r) => r.cols.length === keyTargets.length && r.cols.every((c, i) => c === keyTargets[i]));
-    const t: TargetTable = { types: new Map(cols.rows.map((r) => [r.name, r.type])), keyUnique, uniques: idx.rows.map((r) => r.cols) };
+    const t: TargetTable = {
+      types: new Map(cols.rows.map((r) => [r.name, r.type])),
+      keyUnique,
+      uniques: idx.rows.map((r) => r.cols),
+      alwaysIdentity: new Set(cols.rows.filter((r) => r.identity === 'a').map((r) => r.name)),
+    };
     this.tables.set(k, t);
     return t;
   }
@@ -194,7 +203,7 @@ class PgWriter implements Writer {
       this.inTxn = true;
     }
     const handling = opts.conflicts;
-    const detector = handling ? new DetectingApply({ run: (st) => this.run(st), query: (text) => this.client.query(text), table: (m) => this.table(m) }, handling) : null;
+    const detector = handling ? new DetectingApply({ run: (st) => this.run(st), query: (text) => this.client.query(text), table: (m) => this.table(m), replica: this.replica }, handling) : null;
     const replayUntil = handling?.replayUntil ? lsnToBig(handling.replayUntil) : null;
     try {
       let co = new Coalescer(opts.mappings);
@@ -339,6 +348,14 @@ class PgWriter implements Writer {
       // session_replication_role = replica, where a DELETE cascades to nothing.
       await this.run(deleteSql(m, t, [c.before]));
       await this.run(upsertSql(m, t, [c.after], cols, 'update'));
+      return;
+    }
+    if (movesIdentityKey(m, t)) {
+      // UPDATE cannot set a GENERATED ALWAYS identity key: the row moves by DELETE and INSERT,
+      // which must not cascade to the rows that reference it
+      if (!this.replica) throw identityKeyMove(m, t);
+      const r = await this.run(moveRowSql(m, t, c.before, c.after));
+      if (!r.rowCount && cols.length === m.columns.length) await this.upsert(m, t, [c.after], cols);
       return;
     }
     // unchanged TOAST values: the destination row keeps them, so it must be moved by UPDATE
