@@ -12,8 +12,15 @@ export interface LockedTask {
   desiredState: 'Stopped' | 'Running' | 'Paused' | 'Ended' | 'Released';
 }
 
+/**
+ * FOR NO KEY UPDATE, not FOR UPDATE: every row that references a task (its events, metric
+ * samples, conflicts, precheck runs) takes FOR KEY SHARE on the task row when it is inserted,
+ * and FOR UPDATE conflicts with that. A failover inserting the events of both tasks while it
+ * locked one and then the other deadlocked (40P01); NO KEY UPDATE still serializes the status
+ * checks and writes of requests and the replicator, which is what the lock is for.
+ */
 export async function lockTask(tx: Tx, id: string): Promise<LockedTask> {
-  const rows = await tx.$queryRaw<LockedTask[]>`SELECT id, status, "desiredState"::text AS "desiredState" FROM "Task" WHERE id = ${id} FOR UPDATE`;
+  const rows = await tx.$queryRaw<LockedTask[]>`SELECT id, status, "desiredState"::text AS "desiredState" FROM "Task" WHERE id = ${id} FOR NO KEY UPDATE`;
   if (rows.length === 0) throw notFound(`Task ${id}`);
   return rows[0];
 }
