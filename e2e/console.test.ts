@@ -243,9 +243,16 @@ describe('the console, end to end', { skip: !haveChromium && 'no Chromium' }, ()
   step('7. creates a reverse task', { timeout: 180_000 }, async () => {
     await page.getByRole('button', { name: `More actions for ${taskId}` }).click();
     await page.getByRole('menuitem', { name: 'Create Reverse Task' }).click();
+    // the reverse task's Conflict Resolution Policy is shown and chosen here (Overwrite by default)
+    const policy = page.getByRole('dialog', { name: 'Note' }).getByRole('radiogroup', { name: 'Conflict Resolution Policy' });
+    assert.equal(await policy.getByRole('radio', { name: 'Overwrite' }).isChecked(), true);
+    await policy.getByText('TaskFailed', { exact: true }).click();
+    assert.equal(await policy.getByRole('radio', { name: 'TaskFailed' }).isChecked(), true);
+    await policy.getByText('Overwrite', { exact: true }).click();
     await page.getByRole('dialog', { name: 'Note' }).getByRole('button', { name: 'OK' }).click();
     const link = page.getByTestId('reverse-task-link');
     await link.waitFor({ timeout: 60_000 });
+    assert.match((await page.getByRole('dialog', { name: 'Reverse Task Created' }).textContent()) ?? '', /Conflict Resolution Policy Overwrite/);
     reverseId = ((await link.textContent()) ?? '').trim();
     assert.match(reverseId, /^dts[0-9a-z]{12}$/);
     await page.getByRole('dialog', { name: 'Reverse Task Created' }).getByRole('button', { name: 'OK' }).click();

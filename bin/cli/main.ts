@@ -33,7 +33,8 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   task get <id>
   task precheck <id> [--ignore-warnings] [--no-wait] [--timeout <s>]
   task start|pause|end|release <id>
-  task create-reverse <id>           Create Reverse Task: incremental, old destination -> old source
+  task create-reverse <id> [--conflict-policy TaskFailed|Ignore|Overwrite]
+                                     Create Reverse Task: incremental, old destination -> old source (policy: Overwrite)
   task configure-reverse <id> [--file <objects-and-settings.json>]
                                      two-way: configure the reverse direction of a Running forward
                                      direction ({"objects": ..., "settings": ...}, both optional)

@@ -77,8 +77,13 @@ export async function taskCommand(client: Client, cmd: string, args: Args): Prom
       return client.tasks.end.mutate({ id: id() });
     case 'release':
       return client.tasks.release.mutate({ id: id() });
-    case 'create-reverse':
-      return client.tasks.createReverse.mutate({ id: id() });
+    case 'create-reverse': {
+      const policy = flag(args, 'conflict-policy');
+      if (policy !== undefined && !['TaskFailed', 'Ignore', 'Overwrite'].includes(policy)) {
+        throw new CliError(`--conflict-policy is TaskFailed, Ignore or Overwrite (got "${policy}")`, 2);
+      }
+      return client.tasks.createReverse.mutate({ id: id(), ...(policy ? { conflictPolicy: policy as 'TaskFailed' | 'Ignore' | 'Overwrite' } : {}) });
+    }
     case 'configure-reverse': {
       const file = flag(args, 'file');
       const given = (file ? readJson(file) : {}) as Record<string, unknown>;

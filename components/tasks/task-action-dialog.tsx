@@ -10,6 +10,8 @@ import { PairActionDialog } from '../failover/pair-action-dialog';
 import { Button } from '../ui/button';
 import { Dialog, NoteDialog } from '../ui/dialog';
 import { noteFor, type ConfirmKind } from './action-notes';
+import type { ConflictPolicy } from './conflict-policy';
+import { ConflictPolicyField } from './conflict-policy-field';
 
 export type DialogKind = ConfirmKind | 'failover' | 'switchover' | 'switchBack';
 
@@ -24,13 +26,15 @@ function ConfirmDialog({ task, kind, onClose }: { task: TaskSummary; kind: Confi
   const actions = useTaskStateActions();
   const readOnly = useReadOnlyReason('tasks');
   const [done, setDone] = useState<Done>(null);
+  // a reverse task writes back over the old source: Overwrite lets the side that took over win
+  const [policy, setPolicy] = useState<ConflictPolicy>('Overwrite');
   const note = noteFor(kind, task);
   const mutation = kind === 'startReverse' ? actions.start : actions[kind];
 
   const ok = () => {
     const input = { id: task.id };
     if (kind === 'createReverse') {
-      actions.createReverse.mutate(input, {
+      actions.createReverse.mutate({ ...input, conflictPolicy: policy }, {
         onSuccess: (reverse) =>
           setDone({
             title: 'Reverse Task Created',
@@ -40,7 +44,7 @@ function ConfirmDialog({ task, kind, onClose }: { task: TaskSummary; kind: Confi
                 <Link href={`/tasks/${reverse.id}`} className="font-mono text-[#0070cc] hover:underline" data-testid="reverse-task-link">
                   {reverse.id}
                 </Link>{' '}
-                has been created and its precheck has started. It collects incremental data but does not write it until you start it.
+                has been created with the Conflict Resolution Policy {reverse.settings.conflictPolicy}, and its precheck has started. It collects incremental data but does not write it until you start it.
               </p>
             ),
           }),
@@ -74,6 +78,11 @@ function ConfirmDialog({ task, kind, onClose }: { task: TaskSummary; kind: Confi
   return (
     <NoteDialog onOk={ok} onCancel={onClose} okText={note.okText} danger={note.danger} pending={mutation.isPending} error={mutation.error} disabledReason={readOnly}>
       {note.body}
+      {kind === 'createReverse' && (
+        <div className="mt-3 border-t border-gray-100 pt-3" data-testid="reverse-conflict-policy">
+          <ConflictPolicyField value={policy} onChange={setPolicy} disabled={!!readOnly} />
+        </div>
+      )}
     </NoteDialog>
   );
 }

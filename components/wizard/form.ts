@@ -2,6 +2,7 @@
 // are text boxes. Pure (no React): how it becomes an API payload is in payload.ts.
 import type { RouterInputs, RouterOutputs, TaskDetail } from '../data/tasks';
 import { ENGINE_LABEL } from '../ui/engine-icon';
+import type { ConflictPolicy } from '../tasks/conflict-policy';
 
 export type Engine = 'postgres' | 'mysql' | 'mongodb' | 'sqlserver';
 export type Ssl = 'disable' | 'require' | 'verify-full';
@@ -9,7 +10,7 @@ export type ObjectSelection = RouterInputs['tasks']['create']['objects'];
 export type Connection = RouterOutputs['endpoints']['connections'][number];
 export type Capitalization = 'default' | 'source' | 'lower' | 'upper';
 export type ConflictingTables = 'PrecheckAndReportErrors' | 'IgnoreErrorsAndProceed';
-export type ConflictPolicy = 'TaskFailed' | 'Ignore' | 'Overwrite';
+export type { ConflictPolicy } from '../tasks/conflict-policy';
 export type Side = 'source' | 'destination';
 
 export interface EndpointForm {

@@ -1,13 +1,8 @@
 'use client';
 // The options of step 2 above the object selector, in the seed's wording.
+import { ConflictPolicyField } from '../tasks/conflict-policy-field';
 import { Choice, Field } from '../ui/field';
-import type { ConflictingTables, ConflictPolicy, WizardForm } from './form';
-
-const POLICY_HELP: Record<ConflictPolicy, string> = {
-  TaskFailed: 'If a conflict occurs, the task reports an error and exits; it enters a failed state and you must resolve the conflict manually.',
-  Ignore: 'If a conflict occurs, the task ignores the current statement and continues; the conflicting records in the destination database are used.',
-  Overwrite: 'If a conflict occurs, the conflicting records in the destination database are overwritten.',
-};
+import type { ConflictingTables, WizardForm } from './form';
 
 const SYNC_TYPES = [
   { key: 'schema', label: 'Schema Synchronization' },
@@ -104,18 +99,7 @@ export function SyncOptions({
         </>
       )}
       {twoWay && (
-        <Field label="Conflict Resolution Policy" required error={errorOf('settings.conflictPolicy')} help={POLICY_HELP[form.conflictPolicy]}>
-          <Choice<ConflictPolicy>
-            name="Conflict Resolution Policy"
-            value={form.conflictPolicy}
-            onChange={(v) => onChange({ ...form, conflictPolicy: v })}
-            options={[
-              { value: 'TaskFailed', label: 'TaskFailed' },
-              { value: 'Ignore', label: 'Ignore' },
-              { value: 'Overwrite', label: 'Overwrite' },
-            ]}
-          />
-        </Field>
+        <ConflictPolicyField value={form.conflictPolicy} onChange={(v) => onChange({ ...form, conflictPolicy: v })} error={errorOf('settings.conflictPolicy')} />
       )}
     </>
   );

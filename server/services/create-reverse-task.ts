@@ -10,7 +10,13 @@ import { startPrecheck } from './run-precheck';
 import { taskSettings } from './task-config';
 import type { TaskDetailView } from './task-view';
 
-export async function createReverseTask(forwardId: string): Promise<TaskDetailView> {
+export type ReverseConflictPolicy = 'TaskFailed' | 'Ignore' | 'Overwrite';
+
+/**
+ * `conflictPolicy`: what the reverse task does when a row it writes back conflicts with one on
+ * the old source; Overwrite (the default) lets the side that took over writes win.
+ */
+export async function createReverseTask(forwardId: string, opts: { conflictPolicy?: ReverseConflictPolicy } = {}): Promise<TaskDetailView> {
   const fwd = await loadForward(forwardId);
   if (fwd.topology !== 'OneWay') throw precondition(`Task ${forwardId} is a ${fwd.topology === 'Reverse' ? 'reverse' : 'two-way'} task; a reverse task can be created only for a one-way synchronization task`);
   const existing = pairedId(fwd);
@@ -22,7 +28,8 @@ export async function createReverseTask(forwardId: string): Promise<TaskDetailVi
   // no WHERE filter in the reverse direction: it writes back whatever is written on the old
   // destination (rows a forward filter left out exist only on the old source anyway)
   const reverse = reverseSelection(await forwardTables(fwd));
-  const settings = taskSettings.parse({ ...(fwd.settings as object), conflictPolicy: 'Overwrite' });
+  const conflictPolicy = opts.conflictPolicy ?? 'Overwrite';
+  const settings = taskSettings.parse({ ...(fwd.settings as object), conflictPolicy });
 
   const id = await createPairedTask(fwd, {
     name: `${fwd.name} (reverse)`,
@@ -35,7 +42,7 @@ export async function createReverseTask(forwardId: string): Promise<TaskDetailVi
     },
     events: (rid) => ({
       forward: `Reverse task ${rid} created`,
-      reverse: `Reverse task of ${forwardId}: incremental data from ${endpointLabel(fwd.dest)} back to ${endpointLabel(fwd.source)}`,
+      reverse: `Reverse task of ${forwardId}: incremental data from ${endpointLabel(fwd.dest)} back to ${endpointLabel(fwd.source)}; Conflict Resolution Policy: ${conflictPolicy}`,
     }),
   });
   // "A precheck is immediately performed after a reverse instance is created"

@@ -244,6 +244,31 @@ describe('two-way synchronization', () => {
     assert.ok(ready.warnings.some((w) => new RegExp(`reverse task ${rev.id} recorded 1 conflict in the last hour`).test(w)), JSON.stringify(ready.warnings));
   });
 
+  test('createReverse takes the Conflict Resolution Policy (Overwrite by default), through the API and the CLI', async () => {
+    const c = client();
+    const running = async (name: string) => {
+      const t = await c.tasks.create.mutate({ ...def({}, ['orders']), topology: 'OneWay', name });
+      await setRunning(t.id);
+      return t.id;
+    };
+    const byDefault = await c.tasks.createReverse.mutate({ id: await running('policy default') });
+    assert.equal(byDefault.settings.conflictPolicy, 'Overwrite');
+    const chosen = await c.tasks.createReverse.mutate({ id: await running('policy chosen'), conflictPolicy: 'TaskFailed' });
+    assert.equal(chosen.settings.conflictPolicy, 'TaskFailed');
+    const events = await api.meta.query<{ message: string }>('dts_meta', `SELECT message FROM "TaskEvent" WHERE "taskId" = $1`, [chosen.id]);
+    assert.ok(events.some((e) => /Conflict Resolution Policy: TaskFailed/.test(e.message)), 'the reverse task says its policy when it is created');
+    const cliTask = await running('policy cli');
+    const bad = await rejection(c.tasks.createReverse.mutate({ id: cliTask, conflictPolicy: 'Newest' as never }));
+    assert.equal(bad.code, 'BAD_REQUEST');
+    assert.equal(bad.field, 'conflictPolicy');
+    const wrong = await dts(['task', 'create-reverse', cliTask, '--conflict-policy', 'newest']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--conflict-policy is TaskFailed, Ignore or Overwrite/);
+    const ok = await dts(['task', 'create-reverse', cliTask, '--conflict-policy', 'Ignore']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((ok.json() as { settings: { conflictPolicy: string } }).settings.conflictPolicy, 'Ignore');
+  });
+
   test('conflicts are listed newest first, paged, filtered by kind, with the key parsed; the CLI prints a table', async () => {
     const c = client();
     const t = await c.tasks.create.mutate(def());

@@ -66,7 +66,10 @@ export const tasksRouter = router({
     .mutation(({ input }) => ignorePrecheckWarnings(input.id, input.keys)),
 
   /** Create Reverse Task (seed 000): returns the reverse task, whose precheck has started */
-  createReverse: protectedProcedure.input(taskId).output(taskDetailView).mutation(({ input }) => createReverseTask(input.id)),
+  createReverse: protectedProcedure
+    .input(taskId.extend({ conflictPolicy: z.enum(['TaskFailed', 'Ignore', 'Overwrite']).optional() }))
+    .output(taskDetailView)
+    .mutation(({ input }) => createReverseTask(input.id, { conflictPolicy: input.conflictPolicy })),
 
   /** two-way synchronization: configures the reverse direction of a Running forward direction (Not Started) */
   configureReverse: protectedProcedure
