@@ -34,7 +34,7 @@ export function BatchEditDialog({ index, selection, onSave, onClose }: { index: 
   const submit = () => {
     setTried(true);
     const check = previewRenames(selection, index, usable, selection.capitalization, 0);
-    if (check.countError || check.errors.some((e) => e)) return;
+    if (check.countError || check.errors.some((e) => e) || check.collisions.length) return;
     onSave(usable);
   };
 
@@ -142,6 +142,19 @@ export function BatchEditDialog({ index, selection, onSave, onClose }: { index: 
           <p role="alert" className="text-xs text-red-600">
             {preview.countError}
           </p>
+        )}
+        {preview.collisions.length > 0 && (
+          <div role="alert" className="text-xs text-red-600" data-testid="batch-edit-collisions">
+            <p>These objects would get the same name in the destination. Change the rules so that each gets its own name:</p>
+            <ul className="mt-1 list-disc pl-5">
+              {preview.collisions.slice(0, 20).map((c) => (
+                <li key={c.target}>
+                  {c.sources.join(', ')} → {c.target}
+                </li>
+              ))}
+              {preview.collisions.length > 20 && <li>and {formatNumber(preview.collisions.length - 20)} more</li>}
+            </ul>
+          </div>
         )}
         <div>
           <h4 className="mb-1 text-sm font-medium text-gray-700">Preview</h4>

@@ -50,6 +50,11 @@ export interface Preview {
   errors: Array<string | null>;
   fields: Array<'match' | 'replace' | null>;
   countError: string | null;
+  /**
+   * destination names that several selected objects would get, each with every object that
+   * collides on it (the server refuses such a selection at the first one)
+   */
+  collisions: { target: string; sources: string[] }[];
 }
 
 /** what Batch Edit rules would do to the selected objects: the names that change */
@@ -63,15 +68,30 @@ export function previewRenames(state: SelState, index: CatalogIndex, rules: Rena
     if (rows.length < limit) rows.push({ level, source, target });
   };
   const columnRules = compiled.rules.some((r) => r.level === 'column') || cap === 'lower' || cap === 'upper';
+  // destination table -> source tables, and per table destination column -> source columns
+  const byTarget = new Map<string, { target: string; sources: string[] }>();
+  const claim = (key: string, target: string, source: string) => {
+    const e = byTarget.get(key) ?? { target, sources: [] };
+    e.sources.push(source);
+    byTarget.set(key, e);
+  };
   for (const s of state.schemas.values()) {
-    add('schema', s.name, s.name, destName(compiled, 'schema', s.name, s.targetName, cap));
+    const schemaTarget = destName(compiled, 'schema', s.name, s.targetName, cap);
+    add('schema', s.name, s.name, schemaTarget);
     const tables = s.tables ? [...s.tables.values()] : selectableTables(index, s.name).map((t) => ({ name: t.name, targetName: undefined, columns: null }));
     for (const t of tables) {
-      add('table', qualified(s.name, t.name), t.name, destName(compiled, 'table', t.name, t.targetName, cap));
+      const tableTarget = destName(compiled, 'table', t.name, t.targetName, cap);
+      add('table', qualified(s.name, t.name), t.name, tableTarget);
+      claim(`t\u0000${schemaTarget}\u0000${tableTarget}`, qualified(schemaTarget, tableTarget), qualified(s.name, t.name));
       if (!columnRules) continue;
       const cols = t.columns ? [...t.columns.values()] : (index.tables.get(tableKey(s.name, t.name))?.columns ?? []).map((c) => ({ name: c.name, targetName: undefined }));
-      for (const c of cols) add('column', qualified(s.name, t.name, c.name), c.name, destName(compiled, 'column', c.name, c.targetName, cap));
+      for (const c of cols) {
+        const colTarget = destName(compiled, 'column', c.name, c.targetName, cap);
+        add('column', qualified(s.name, t.name, c.name), c.name, colTarget);
+        claim(`c\u0000${s.name}\u0000${t.name}\u0000${colTarget}`, qualified(schemaTarget, tableTarget, colTarget), qualified(s.name, t.name, c.name));
+      }
     }
   }
-  return { rows, changed, errors: compiled.errors, fields: compiled.fields, countError: compiled.countError };
+  const collisions = [...byTarget.values()].filter((e) => e.sources.length > 1);
+  return { rows, changed, errors: compiled.errors, fields: compiled.fields, countError: compiled.countError, collisions };
 }

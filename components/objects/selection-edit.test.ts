@@ -52,6 +52,17 @@ describe('Batch Edit preview', () => {
       { level: 'table', source: 'public.audit_log', target: 'AUDIT_LOG' },
     ]);
     assert.ok(p.rows.some((r) => r.source === 'public' && r.target === 'PUBLIC'));
+    assert.deepEqual(p.collisions, []);
+  });
+
+  it('names every group of objects that would get the same destination name', () => {
+    // every table to one name: all three collide on public.t
+    const all = previewRenames(whole, index, [{ level: 'table', match: '.*', replace: 't' }], 'default');
+    assert.deepEqual(all.collisions, [{ target: 'public.t', sources: ['public.customers', 'public.orders', 'public.audit_log'] }]);
+    // columns of one table mapped to one name collide within that table only
+    const cols = previewRenames(whole, index, [{ level: 'column', match: '.*', replace: 'c' }], 'default');
+    assert.ok(cols.collisions.length >= 2, 'each table with two or more columns collides');
+    assert.ok(cols.collisions.every((c) => c.sources.every((src) => src.startsWith(c.target.replace(/\.c$/, '.')))), 'a column collides only with columns of its own table');
   });
 });
 

@@ -13,6 +13,7 @@ import { ResultBadge } from '../ui/status-badge';
 import { ErrorMessage, Loading } from '../ui/states';
 import { formatTime } from '../ui/format';
 import { AlertDetailsDialog, ItemDetailsDialog, type PrecheckItem } from './precheck-item-dialogs';
+import { precheckVerdict } from './verdict';
 
 const STATE_TEXT: Record<string, string> = {
   running: 'Prechecking',
@@ -20,6 +21,10 @@ const STATE_TEXT: Record<string, string> = {
   failed: 'Precheck failed',
   outdated: 'The task settings changed after this precheck: run the precheck again',
 };
+
+/** the run's state in words; a passed run with warnings to confirm says so (pure: verdict.ts) */
+const stateText = (r: { state: string; successRate: number; warnings: number; ignored: number }) =>
+  r.state === 'passed' && r.successRate < 100 ? precheckVerdict(r).text : (STATE_TEXT[r.state] ?? r.state);
 
 export function PrecheckPanel({ taskId, onStarted, actions }: { taskId: string; onStarted?: () => void; actions?: ReactNode }) {
   const router = useRouter();
@@ -56,7 +61,7 @@ export function PrecheckPanel({ taskId, onStarted, actions }: { taskId: string; 
         </div>
         {r && (
           <p className="mt-2 text-xs text-gray-500" data-testid="precheck-state" data-state={r.state}>
-            {STATE_TEXT[r.state] ?? r.state} · {r.passed} passed, {r.warnings} warnings ({r.ignored} ignored), {r.failed} failed · started {formatTime(r.startedAt)}
+            {stateText(r)} · {r.passed} passed, {r.warnings} warnings ({r.ignored} ignored), {r.failed} failed{r.pending ? `, ${r.pending} checking` : ''} · started {formatTime(r.startedAt)}
             {r.state === 'running' && <span className="ml-2 inline-block h-2 w-2 animate-pulse rounded-full bg-blue-600" aria-hidden />}
           </p>
         )}

@@ -49,7 +49,7 @@ export function TableProgressList({ tables }: { tables: TableProgress[] }) {
           <tbody>
             {shown.map((t) => {
               const name = `${t.sourceSchema}.${t.sourceTable}`;
-              const estimated = Math.max(t.rowsEstimated, t.rowsDone);
+              const estimated = t.phase === 'done' ? t.rowsDone : Math.max(t.rowsEstimated, t.rowsDone);
               return (
                 <tr key={name} data-testid={`table-progress-${name}`} className="border-t border-gray-100">
                   <td className="truncate px-3 py-1.5 font-mono text-xs" title={name}>

@@ -35,8 +35,9 @@ export function StatusBadge({ status, title }: { status: string; title?: string 
 }
 
 /** precheck item results and other small labels */
-export function ResultBadge({ result }: { result: 'pass' | 'warn' | 'fail' | 'ignored' }) {
+export function ResultBadge({ result }: { result: 'pass' | 'warn' | 'fail' | 'ignored' | 'pending' }) {
   const map = {
+    pending: ['Checking', 'border-blue-200 bg-blue-50 text-blue-700'],
     pass: ['Passed', 'border-green-300 bg-green-50 text-green-700'],
     warn: ['Warning', 'border-orange-300 bg-orange-50 text-orange-700'],
     fail: ['Failed', 'border-red-300 bg-red-50 text-red-700'],

@@ -248,6 +248,8 @@ export interface Introspector {
 
 export interface Prechecker {
   precheck(input: PrecheckInput): AsyncIterable<PrecheckItem>;
+  /** the items precheck() yields for this input (key and name), known before any runs */
+  planned(input: PrecheckInput): { key: string; name: string }[];
 }
 
 export interface SchemaPlan {

@@ -29,11 +29,11 @@ async function latestPrecheckStates(taskIds: string[]): Promise<Map<string, stri
   return new Map(rows.map((r) => [r.taskId, r.state]));
 }
 
-/** initial-sync progress per task, summed in the database (a task may have 5,000 tables); the same sums as progressOf */
+/** initial-sync progress per task, summed in the database (a task may have 5,000 tables); the same sums as progressOf (tableEstimate) */
 async function initialSyncProgress(taskIds: string[]): Promise<Map<string, NonNullable<TaskSummaryView['progress']>>> {
   if (taskIds.length === 0) return new Map();
   const rows = await db().$queryRaw<Array<{ taskId: string; rowsDone: bigint; rowsEstimated: bigint; tables: bigint; tablesDone: bigint }>>`
-    SELECT "taskId", sum("rowsDone")::int8 AS "rowsDone", sum(greatest("rowsEstimated", "rowsDone"))::int8 AS "rowsEstimated",
+    SELECT "taskId", sum("rowsDone")::int8 AS "rowsDone", sum(CASE WHEN phase = 'done' THEN "rowsDone" ELSE greatest("rowsEstimated", "rowsDone") END)::int8 AS "rowsEstimated",
            count(*) AS tables, count(*) FILTER (WHERE phase = 'done') AS "tablesDone"
       FROM "TableProgress" WHERE "taskId" = ANY(${taskIds}) GROUP BY "taskId"`;
   return new Map(rows.map((r) => [r.taskId, { rowsDone: Number(r.rowsDone), rowsEstimated: Number(r.rowsEstimated), tables: Number(r.tables), tablesDone: Number(r.tablesDone) }]));

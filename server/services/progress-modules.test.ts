@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { progressModules, type ModuleFacts } from './progress-modules';
+import { progressModules, tableEstimate, type ModuleFacts } from './progress-modules';
+import { progressOf } from './task-view';
 
 const base: ModuleFacts = {
   status: 'Not Started',
@@ -85,5 +86,17 @@ describe('progressModules', () => {
       const p = progressModules({ ...base, status, stage: 'incremental', latest: { latencyMs: 21 } });
       assert.equal(p[3].latencyMs, null, status);
     }
+  });
+
+  it('counts a done table as complete, though a WHERE filter copied fewer rows than its estimate', () => {
+    const tables = [
+      { phase: 'done', rowsDone: 940n, rowsEstimated: 1000n },
+      { phase: 'copying', rowsDone: 10n, rowsEstimated: 500n },
+    ];
+    assert.equal(tableEstimate(tables[0]), 940);
+    assert.equal(tableEstimate(tables[1]), 500);
+    assert.deepEqual(progressOf(tables.slice(0, 1)), { rowsDone: 940, rowsEstimated: 940, tables: 1, tablesDone: 1 }, 'a finished filtered load is 100 %');
+    const full = progressModules({ ...base, status: 'Running', stage: 'incremental', tables: tables.slice(0, 1) }).find((m) => m.key === 'full');
+    assert.equal(full?.detail, '1/1 table(s), 940 of about 940 row(s) copied');
   });
 });

@@ -65,6 +65,15 @@ function statusOver(f: ModuleFacts, first: number, last: number): ModuleStatus {
 }
 
 const count = (n: number | bigint) => Number(n);
+
+/**
+ * The rows a table's copy is expected to hold: the estimate (the source's statistics) until it is
+ * done, then exactly what was copied. A WHERE filter copies fewer rows than the table holds, and
+ * a done table is 100 %. list-tasks.ts sums the same in SQL.
+ */
+export function tableEstimate(t: { phase: string; rowsDone: number | bigint; rowsEstimated: number | bigint }): number {
+  return t.phase === 'done' ? count(t.rowsDone) : Math.max(count(t.rowsEstimated), count(t.rowsDone));
+}
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 function fullDetail(f: ModuleFacts): string | null {
@@ -75,7 +84,7 @@ function fullDetail(f: ModuleFacts): string | null {
   for (const t of f.tables) {
     if (t.phase === 'done') done++;
     rows += count(t.rowsDone);
-    estimated += Math.max(count(t.rowsEstimated), count(t.rowsDone));
+    estimated += tableEstimate(t);
   }
   return `${done}/${f.tables.length} table(s), ${fmt(rows)} of about ${fmt(estimated)} row(s) copied`;
 }

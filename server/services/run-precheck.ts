@@ -5,7 +5,7 @@ import { db } from '../db';
 import { MetadataEndpointError, refuseMetadataDatabase } from '../metadata-guard';
 import { AppError, conflict, notFound, precondition } from '../errors';
 import { engineFor, mappingsFor } from './engines';
-import type { ConnectionConfig, EngineModule, PrecheckItem, TableMapping, TableRef } from '../engines/types';
+import type { ConnectionConfig, EngineModule, PrecheckInput, PrecheckItem, TableMapping, TableRef } from '../engines/types';
 import { TaskStatus } from '../task-status';
 import { describeEndpoint, endpointToConnection, type EndpointSide } from './endpoint-config';
 import { notifyReplicator } from './notify-replicator';
@@ -34,6 +34,7 @@ export async function startPrecheck(taskId: string, opts: { ignoreWarnings?: boo
       if (last?.state === 'running') {
         await tx.precheckRun.update({ where: { id: last.id }, data: { state: 'failed', finishedAt: new Date() } });
         await tx.precheckItem.create({ data: { runId: last.id, key: 'precheck.error', name: 'Run the precheck', result: 'fail', cause: 'The precheck was interrupted (the console stopped while it ran)' } });
+        await tx.precheckItem.updateMany({ where: { runId: last.id, result: PENDING }, data: { result: 'fail', cause: 'Not run: the precheck was interrupted.' } });
       }
       t.status = TaskStatus.PrecheckFailed;
     }
@@ -43,6 +44,11 @@ export async function startPrecheck(taskId: string, opts: { ignoreWarnings?: boo
     await tx.task.update({ where: { id: taskId }, data: { status: TaskStatus.Prechecking, statusReason: null } });
     const run = await tx.precheckRun.create({ data: { taskId, state: 'running' } });
     return run.id;
+  });
+  // every item is listed at once as pending, before the run starts, so the success rate counts
+  // the items that have not finished yet (2 of 19 done is not 100 %)
+  await listPending(taskId, runId).catch((e: unknown) => {
+    console.error(`precheck ${runId} of task ${taskId} could not list its items: ${e instanceof Error ? e.message : String(e)}`);
   });
   const done = execute(taskId, runId, opts.ignoreWarnings ?? false).catch((e) => {
     console.error(`precheck ${runId} of task ${taskId} could not record its result: ${e instanceof Error ? e.message : String(e)}`);
@@ -72,10 +78,52 @@ async function checkConnectivity(engine: EngineModule, side: EndpointSide, cfg: 
   }
 }
 
+const PENDING = 'pending';
+const COLLECT_KEY = 'source.collect';
+const COLLECT_NAME = 'Start collecting incremental data on the source database';
+
+async function listPending(taskId: string, runId: number): Promise<void> {
+  const task = await loadTask(taskId);
+  if (!task) return;
+  const source = endpointToConnection(task.source, 'source');
+  const target = endpointToConnection(task.dest, 'destination');
+  const engine = await engineFor(source.engine);
+  const planned = [
+    ...engine.prechecker.planned(precheckInput(task, source, target, [], taskSettings.parse(task.settings))),
+    ...(task.topology === 'Reverse' ? [{ key: COLLECT_KEY, name: COLLECT_NAME }] : []),
+  ];
+  await db().precheckItem.createMany({ data: planned.map((p) => ({ runId, key: p.key, name: p.name, result: PENDING })), skipDuplicates: true });
+}
+
+type TaskRow = NonNullable<Awaited<ReturnType<typeof loadTask>>>;
+
+function loadTask(taskId: string) {
+  return db().task.findUnique({ where: { id: taskId }, include: { source: true, dest: true, peerOf: { select: { id: true } } } });
+}
+
+function precheckInput(
+  task: TaskRow,
+  source: ConnectionConfig,
+  target: ConnectionConfig,
+  mappings: TableMapping[],
+  settings: ReturnType<typeof taskSettings.parse>,
+): PrecheckInput {
+  return {
+    source,
+    target,
+    taskId: task.id,
+    mappings,
+    syncTypes: { schema: task.syncSchema, full: task.syncFull, incremental: task.syncIncremental },
+    conflictingTables: settings.conflictingTables,
+    topology: task.topology,
+    retryWindowMinutes: settings.retryConnectionMinutes,
+  };
+}
+
 /** creates the reverse task's slot and publication on its source, as a precheck item */
 async function startCollecting(engine: EngineModule, source: ConnectionConfig, taskId: string, mappings: TableMapping[], record: (i: PrecheckItem) => Promise<void>): Promise<boolean> {
-  const key = 'source.collect';
-  const name = 'Start collecting incremental data on the source database';
+  const key = COLLECT_KEY;
+  const name = COLLECT_NAME;
   try {
     const r = await prepareCapture(engine, source, taskId, mappings);
     await record({ key, name, result: 'pass', cause: r.position ? `Collecting from position ${r.position}` : 'Collecting' });
@@ -106,7 +154,7 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
   };
   let crash: string | null = null;
   try {
-    const task = await db().task.findUnique({ where: { id: taskId }, include: { source: true, dest: true, peerOf: { select: { id: true } } } });
+    const task = await loadTask(taskId);
     if (!task) throw notFound(`Task ${taskId}`);
     const source = endpointToConnection(task.source, 'source');
     const target = endpointToConnection(task.dest, 'destination');
@@ -127,14 +175,7 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
       }
       if (mappings) {
         const items = sourceEngine.prechecker.precheck({
-          source,
-          target,
-          taskId,
-          mappings,
-          syncTypes: { schema: task.syncSchema, full: task.syncFull, incremental: task.syncIncremental },
-          conflictingTables: settings.conflictingTables,
-          topology: task.topology,
-          retryWindowMinutes: settings.retryConnectionMinutes,
+          ...precheckInput(task, source, target, mappings, settings),
           ...(task.topology === 'TwoWay' && task.direction === 'Reverse' ? { ignoreExistingTargets: await forwardSources(task.peerTaskId ?? task.peerOf?.id ?? null) } : {}),
         });
         for await (const item of items) await record(item);
@@ -147,6 +188,12 @@ async function execute(taskId: string, runId: number, ignoreWarnings: boolean): 
     failed = true;
     await writeItem(runId, { key: 'precheck.error', name: 'Run the precheck', result: 'fail', cause: crash, fix: 'Fix the cause and run the precheck again.' }, false).catch(() => undefined);
   }
+  // items that never ran (the run stopped before them) say so, and count as failed
+  await db().precheckItem.updateMany({
+    where: { runId, result: PENDING },
+    data: { result: 'fail', cause: 'Not run: the precheck stopped before this item (see the failed items above).', fix: 'Fix the failed items and run the precheck again.' },
+  }).catch(() => undefined);
+  if (await db().precheckItem.count({ where: { runId, result: 'fail' } })) failed = true;
   const state = failed ? 'failed' : 'passed';
   const passedStatus = collecting ? TaskStatus.InitialSync : TaskStatus.NotStarted;
   const passedReason = collecting ? 'Collecting incremental data; it is written when the reverse task is started' : null;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Conflict, Endpoint, MetricSample, PrecheckItem, PrecheckRun, TableProgress, Task, TaskEvent } from '../generated/prisma/client';
 import { TASK_ACTIONS, allowedActions } from './task-actions';
 import { objectSelection, taskSettings } from './task-config';
-import { progressModuleView } from './progress-modules';
+import { progressModuleView, tableEstimate } from './progress-modules';
 
 export const endpointView = z.object({
   id: z.number(),
@@ -30,7 +30,8 @@ export const precheckItemView = z.object({
   id: z.number(),
   key: z.string(),
   name: z.string(),
-  result: z.enum(['pass', 'warn', 'fail']),
+  /** pending: listed at the start of the run, not finished yet */
+  result: z.enum(['pass', 'warn', 'fail', 'pending']),
   cause: z.string().nullable(),
   fix: z.string().nullable(),
   ignored: z.boolean(),
@@ -47,7 +48,9 @@ export const precheckRunView = z.object({
   warnings: z.number(),
   failed: z.number(),
   ignored: z.number(),
-  /** (pass + ignored warn) / total, 0..100, rounded down */
+  /** items listed but not finished yet */
+  pending: z.number(),
+  /** (pass + ignored warn) / total, 0..100, rounded down: items not finished count against it */
   successRate: z.number(),
   items: z.array(precheckItemView),
 });
@@ -178,17 +181,23 @@ export function toTableProgressView(t: TableProgress): z.infer<typeof tableProgr
   };
 }
 
-const asResult = (r: string): 'pass' | 'warn' | 'fail' => (r === 'pass' || r === 'warn' ? r : 'fail');
+const asResult = (r: string): 'pass' | 'warn' | 'fail' | 'pending' => (r === 'pass' || r === 'warn' || r === 'pending' ? r : 'fail');
 
-/** Success rate as the console shows it: passed items plus ignored warnings over all items. */
-export function precheckStats(items: Array<Pick<PrecheckItem, 'result' | 'ignored'>>): { total: number; passed: number; warnings: number; failed: number; ignored: number; successRate: number } {
+/**
+ * Success rate as the console shows it: passed items plus ignored warnings over all items,
+ * the ones still pending included (a run with 2 of 19 items done is not at 100 %).
+ */
+export function precheckStats(items: Array<Pick<PrecheckItem, 'result' | 'ignored'>>): {
+  total: number; passed: number; warnings: number; failed: number; ignored: number; pending: number; successRate: number;
+} {
   const total = items.length;
   const passed = items.filter((i) => i.result === 'pass').length;
   const warnings = items.filter((i) => i.result === 'warn').length;
   const ignored = items.filter((i) => i.result === 'warn' && i.ignored).length;
-  const failed = total - passed - warnings;
+  const pending = items.filter((i) => i.result === 'pending').length;
+  const failed = total - passed - warnings - pending;
   const successRate = total === 0 ? 0 : Math.floor(((passed + ignored) * 100) / total);
-  return { total, passed, warnings, failed, ignored, successRate };
+  return { total, passed, warnings, failed, ignored, pending, successRate };
 }
 
 export function toPrecheckRunView(run: PrecheckRun & { items: PrecheckItem[] }): PrecheckRunView {
@@ -256,7 +265,7 @@ export function progressOf(tables: Array<Pick<TableProgress, 'rowsDone' | 'rowsE
   let tablesDone = 0;
   for (const t of tables) {
     rowsDone += Number(t.rowsDone);
-    rowsEstimated += Math.max(Number(t.rowsEstimated), Number(t.rowsDone));
+    rowsEstimated += tableEstimate(t);
     if (t.phase === 'done') tablesDone++;
   }
   return { rowsDone, rowsEstimated, tables: tables.length, tablesDone };

@@ -269,6 +269,24 @@ describe('two-way synchronization', () => {
     assert.equal((ok.json() as { settings: { conflictPolicy: string } }).settings.conflictPolicy, 'Ignore');
   });
 
+  test('a precheck lists every item from its start, so its success rate counts the unfinished ones', async () => {
+    const c = client();
+    const t = await c.tasks.create.mutate({ ...def({}, ['orders']), topology: 'OneWay', name: 'listed at once' });
+    const { runId } = await c.tasks.precheck.mutate({ id: t.id });
+    const first = await c.tasks.precheckRun.query({ id: t.id, runId });
+    const done = await waitFor(`precheck ${runId}`, async () => {
+      const run = await c.tasks.precheckRun.query({ id: t.id, runId });
+      return run.state === 'running' ? null : run;
+    }, 60_000, 100);
+    assert.equal(done.pending, 0, 'nothing is pending once the run ended');
+    assert.deepEqual(first.items.map((i) => i.key), done.items.map((i) => i.key), 'the first answer lists every item the run ends with, in order');
+    assert.equal(first.total, done.total);
+    const finished = first.items.filter((i) => i.result !== 'pending');
+    assert.equal(first.pending, first.total - finished.length);
+    assert.equal(first.successRate, Math.floor(((first.passed + first.ignored) * 100) / first.total), 'pending items count against the rate');
+    if (first.pending) assert.ok(first.successRate < 100, `${first.successRate}% with ${first.pending} of ${first.total} items still pending`);
+  });
+
   test('conflicts are listed newest first, paged, filtered by kind, with the key parsed; the CLI prints a table', async () => {
     const c = client();
     const t = await c.tasks.create.mutate(def());

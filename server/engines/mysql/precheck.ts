@@ -4,7 +4,7 @@
 // and every item that needs that side fails with the cause "Skipped: ..." so the operator sees
 // why it did not run.
 import type { ConnectionConfig, PrecheckInput, Prechecker } from '../types';
-import { runPrecheck, type PrecheckDriver } from '../shared/precheck-runner';
+import { plannedItems, runPrecheck, type PrecheckDriver } from '../shared/precheck-runner';
 import { versionCheck, type Side } from '../shared/precheck-util';
 import { connect, describeConnectError, isConnectionError, rows, type MyConnection } from './connect';
 import { serverVersion, type ServerVersion } from './introspect';
@@ -73,4 +73,4 @@ const driver: PrecheckDriver<MyConnection, ServerVersion> = {
   checks: [mysqlVersionCheck('source'), mysqlVersionCheck('target'), ...sourceChecks, sourceHelperCheck, ...targetChecks, targetHelperCheck],
 };
 
-export const prechecker: Prechecker = { precheck: (input: PrecheckInput) => runPrecheck(input, driver) };
+export const prechecker: Prechecker = { precheck: (input: PrecheckInput) => runPrecheck(input, driver), planned: (input: PrecheckInput) => plannedItems(input, driver) };

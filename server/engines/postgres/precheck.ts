@@ -4,7 +4,7 @@
 // cause "Skipped: ..." so the operator sees why it did not run.
 import type pg from 'pg';
 import type { ConnectionConfig, PrecheckInput, Prechecker } from '../types';
-import { runPrecheck, type PrecheckDriver } from '../shared/precheck-runner';
+import { plannedItems, runPrecheck, type PrecheckDriver } from '../shared/precheck-runner';
 import { versionCheck, type Side } from '../shared/precheck-util';
 import { connect, describeConnectError, isConnectionError } from './connect';
 import { serverVersionNum } from './introspect';
@@ -58,4 +58,4 @@ const driver: PrecheckDriver<pg.Client, number> = {
   checks: [pgVersionCheck('source'), pgVersionCheck('target'), ...sourceChecks, sourceHelperCheck, ...targetChecks, targetHelperCheck],
 };
 
-export const prechecker: Prechecker = { precheck: (input: PrecheckInput) => runPrecheck(input, driver) };
+export const prechecker: Prechecker = { precheck: (input: PrecheckInput) => runPrecheck(input, driver), planned: (input: PrecheckInput) => plannedItems(input, driver) };

@@ -42,6 +42,14 @@ async function openSide<C, V>(driver: PrecheckDriver<C, V>, side: Side, cfg: Con
   }
 }
 
+/** the items runPrecheck will yield for this input, in order, before any of them runs */
+export function plannedItems<C, V>(input: PrecheckInput, driver: PrecheckDriver<C, V>): { key: string; name: string }[] {
+  return [
+    ...(['source', 'target'] as const).map((side) => ({ key: `${side}.connectivity`, name: `${SIDE[side].title} Database Connectivity` })),
+    ...driver.checks.filter((c) => c.when(input)).map((c) => ({ key: c.key, name: c.name })),
+  ];
+}
+
 export async function* runPrecheck<C, V>(input: PrecheckInput, driver: PrecheckDriver<C, V>): AsyncGenerator<PrecheckItem> {
   const opened: Partial<Record<Side, OpenedSide<C, V>>> = {};
   try {
