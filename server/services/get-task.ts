@@ -2,6 +2,7 @@
 // progress, the latest precheck run with its items, the latest metric sample, recent events,
 // the conflict count, and for the forward direction of a two-way pair its reverse direction.
 import { db } from '../db';
+import { TaskStatus } from '../task-status';
 import { notFound } from '../errors';
 import { progressModules } from './progress-modules';
 import { toTaskDetailView, type TaskDetailView } from './task-view';
@@ -34,6 +35,7 @@ export async function getTask(id: string): Promise<TaskDetailView> {
     stage: task.stage,
     syncTypes: { schema: task.syncSchema, full: task.syncFull, incremental: task.syncIncremental },
     tables: task.tables,
+    collecting: task.desiredState === 'Stopped' && task.status === TaskStatus.InitialSync && task.syncIncremental,
     latest,
   });
   return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount, modules });

@@ -99,4 +99,14 @@ describe('progressModules', () => {
     const full = progressModules({ ...base, status: 'Running', stage: 'incremental', tables: tables.slice(0, 1) }).find((m) => m.key === 'full');
     assert.equal(full?.detail, '1/1 table(s), 940 of about 940 row(s) copied');
   });
+
+  it('shows a reverse task that collects before it is started as collecting, with no latency', () => {
+    const m = progressModules({ ...base, status: 'Performing Initial Synchronization', stage: 'schema', syncTypes: { schema: false, full: false, incremental: true }, collecting: true });
+    const collection = m.find((x) => x.key === 'incremental-collection');
+    assert.equal(collection?.status, 'Running');
+    assert.equal(collection?.latencyMs, 0);
+    assert.equal(m.find((x) => x.key === 'incremental-write')?.status, 'Not Started');
+    // the same facts without collecting: not started (what the console showed before)
+    assert.equal(progressModules({ ...base, status: 'Performing Initial Synchronization', stage: 'schema', syncTypes: { schema: false, full: false, incremental: true } })[2].status, 'Not Started');
+  });
 });

@@ -30,6 +30,11 @@ export interface ModuleFacts {
   syncTypes: { schema: boolean; full: boolean; incremental: boolean };
   tables: Array<{ phase: string; rowsDone: number | bigint; rowsEstimated: number | bigint }>;
   latest: { latencyMs: number | null } | null;
+  /**
+   * a task that collects without running (a reverse task after its precheck, seed 000): the
+   * source keeps every change in the task's slot as it commits, written once the task starts
+   */
+  collecting?: boolean;
 }
 
 const STAGE_ORDER: Record<string, number> = { schema: 0, full: 1, incremental: 2, done: 3 };
@@ -124,6 +129,15 @@ export function progressModules(f: ModuleFacts): ProgressModuleView[] {
         ? 'Reading changes from the source'
         : null;
   const writeDetail = f.stage === 'full' || f.stage === 'schema' ? (write === 'Not Started' && !NOT_RUN.includes(f.status) ? 'Starts when the initial synchronization is complete' : null) : write === 'Running' ? 'Applying changes to the destination' : null;
+  if (f.collecting) {
+    // collection is the source's own WAL or binlog kept for the task: nothing lags behind it
+    return [
+      schemaModule,
+      fullModule,
+      { key: 'incremental-collection', module: 'Incremental Data Collection', status: 'Running', latencyMs: 0, detail: 'The source keeps every change for this task as it commits; they are written when the task is started' },
+      { key: 'incremental-write', module: 'Incremental Write', status: 'Not Started', latencyMs: null, detail: 'Starts when the task is started' },
+    ];
+  }
   return [
     schemaModule,
     fullModule,

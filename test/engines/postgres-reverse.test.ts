@@ -33,6 +33,12 @@ for (const version of testVersions()) {
       // 2. create the reverse task: prechecked at once, then collecting
       const rev = (await svc.reverse(fwd)).id;
       await waitStatus(rev, 'Performing Initial Synchronization', 60_000);
+      // seed 000's switchover step 2 waits for this: the collection module runs from the precheck on
+      const modules = (await (await import('../../server/services/get-task')).getTask(rev)).modules;
+      assert.deepEqual(modules.filter((m) => m.key.startsWith('incremental')).map((m) => [m.module, m.status, m.latencyMs]), [
+        ['Incremental Data Collection', 'Running', 0],
+        ['Incremental Write', 'Not Started', null],
+      ]);
       // the reverse task's WAL retention warning must be ignored before it can start
       await (await import('../../server/services/run-precheck')).ignorePrecheckWarnings(rev);
       const slot = await pair.target.query('dst', `SELECT 1 FROM pg_replication_slots WHERE slot_name = $1`, [`dts_sync_${rev}`]);
