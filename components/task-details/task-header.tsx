@@ -100,7 +100,8 @@ export function TaskHeader({ task, autoRefresh, setAutoRefresh }: { task: TaskDe
 }
 
 function StatusReason({ task }: { task: TaskDetail }) {
-  if (!REASON_STATUSES.includes(task.status) || (!task.statusReason && !task.retryingSince)) return null;
+  // a task no replicator runs says so whatever its status
+  if (!(REASON_STATUSES.includes(task.status) || task.unowned) || (!task.statusReason && !task.retryingSince)) return null;
   const retrying = task.status === 'Retrying';
   return (
     <div role="status" data-testid="task-status-reason" className={`rounded-sm border px-3 py-2 text-sm ${retrying ? 'border-orange-200 bg-orange-50 text-orange-800' : 'border-red-200 bg-red-50 text-red-700'}`}>

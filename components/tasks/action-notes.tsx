@@ -38,7 +38,7 @@ export function noteFor(kind: ConfirmKind, t: TaskSummary): NoteText {
               Are you sure you want to pause the task <Id>{t.id}</Id>?
             </p>
             <p className="text-gray-600">
-              A paused task keeps its position: when you start it again, it resumes from where it stopped and no data is lost. While it is paused, changes on the source are not synchronized, the latency grows, and the source database keeps the write-ahead log the task has not read yet.
+              A paused task keeps its position: when you start it again, it resumes from where it stopped and no data is lost. While it is paused, changes on the source are not synchronized, the latency grows, and the source database keeps the write-ahead log (PostgreSQL replication slot) or binlog the task has not read yet, until the task is started again or released: a long pause can fill the source&apos;s disk.
             </p>
           </>
         ),
@@ -86,6 +86,11 @@ export function noteFor(kind: ConfirmKind, t: TaskSummary): NoteText {
               Are you sure you want to end the task <Id>{t.id}</Id>?
             </p>
             <p className="text-gray-600">Ending stops the task for good: it stops synchronizing and its status becomes Finished. An ended task cannot be started again; you can release it afterwards.</p>
+            {t.syncTypes.incremental && (
+              <p className="font-medium text-orange-700" data-testid="end-note-retention">
+                The source database keeps the task&apos;s replication slot (PostgreSQL) or binlog position until you release the task: a slot keeps every write-ahead log file from then on, which can fill the source&apos;s disk. Release the task when you no longer need it.
+              </p>
+            )}
           </>
         ),
       };

@@ -25,7 +25,7 @@ export function IdNameCell({ task }: { task: TaskSummary }) {
 
 export function StatusCell({ task }: { task: TaskSummary }) {
   const reason = task.statusReason;
-  const alarming = REASON_SHOWN.includes(task.status);
+  const alarming = REASON_SHOWN.includes(task.status) || task.unowned;
   const pending = pendingChange(task);
   return (
     <>

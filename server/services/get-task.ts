@@ -5,6 +5,7 @@ import { db } from '../db';
 import { TaskStatus } from '../task-status';
 import { notFound } from '../errors';
 import { progressModules } from './progress-modules';
+import { ownedTasks } from './task-liveness';
 import { toTaskDetailView, type TaskDetailView } from './task-view';
 
 export const RECENT_EVENTS = 20;
@@ -21,11 +22,12 @@ export async function getTask(id: string): Promise<TaskDetailView> {
     },
   });
   if (!task) throw notFound(`Task ${id}`);
-  const [precheck, latest, events, conflictCount] = await Promise.all([
+  const [precheck, latest, events, conflictCount, owned] = await Promise.all([
     db().precheckRun.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' }, include: { items: { orderBy: { id: 'asc' } } } }),
     db().metricSample.findFirst({ where: { taskId: id }, orderBy: { at: 'desc' } }),
     db().taskEvent.findMany({ where: { taskId: id }, orderBy: { id: 'desc' }, take: RECENT_EVENTS }),
     db().conflict.count({ where: { taskId: id } }),
+    ownedTasks([id]),
   ]);
   const forwardOfPair = task.topology === 'TwoWay' && task.direction === 'Forward';
   const pair = task.peer ?? task.peerOf;
@@ -38,5 +40,5 @@ export async function getTask(id: string): Promise<TaskDetailView> {
     collecting: task.desiredState === 'Stopped' && task.status === TaskStatus.InitialSync && task.syncIncremental,
     latest,
   });
-  return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount, modules });
+  return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount, modules, owned: owned.has(id) });
 }

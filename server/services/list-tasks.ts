@@ -2,6 +2,7 @@
 // cursor (the last id of the previous page).
 import { z } from 'zod';
 import { db } from '../db';
+import { ownedTasks } from './task-liveness';
 import type { MetricSample, Prisma } from '../generated/prisma/client';
 import { toTaskSummaryView, type TaskSummaryView } from './task-view';
 
@@ -54,10 +55,10 @@ export async function listTasks(input: ListTasksInput = {}): Promise<{ items: Ta
   });
   const page = tasks.slice(0, q.limit);
   const ids = page.map((t) => t.id);
-  const [metrics, prechecks, progress] = await Promise.all([latestMetrics(ids), latestPrecheckStates(ids), initialSyncProgress(ids)]);
+  const [metrics, prechecks, progress, owned] = await Promise.all([latestMetrics(ids), latestPrecheckStates(ids), initialSyncProgress(ids), ownedTasks(ids)]);
   return {
     items: page.map((t) =>
-      toTaskSummaryView(t, { latest: metrics.get(t.id) ?? null, precheckState: prechecks.get(t.id) ?? null, progress: progress.get(t.id) ?? null }),
+      toTaskSummaryView(t, { latest: metrics.get(t.id) ?? null, precheckState: prechecks.get(t.id) ?? null, progress: progress.get(t.id) ?? null, owned: owned.has(t.id) }),
     ),
     nextCursor: tasks.length > q.limit ? page[page.length - 1].id : null,
   };

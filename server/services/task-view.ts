@@ -5,6 +5,7 @@ import type { Conflict, Endpoint, MetricSample, PrecheckItem, PrecheckRun, Table
 import { TASK_ACTIONS, allowedActions } from './task-actions';
 import { objectSelection, taskSettings } from './task-config';
 import { progressModuleView, tableEstimate } from './progress-modules';
+import { liveness, unownedReason } from './task-liveness';
 
 export const endpointView = z.object({
   id: z.number(),
@@ -92,7 +93,13 @@ export const taskSummaryView = z.object({
   createdAt: z.date(),
   updatedAt: z.date(),
   startedAt: z.date().nullable(),
+  /**
+   * the latest metric sample; its latencyMs keeps growing from the sample while nothing is
+   * applied (Paused, Retrying, Failed, or no replicator runs the task)
+   */
   latest: metricView.nullable(),
+  /** the task should be running and no replicator holds it (statusReason says so) */
+  unowned: z.boolean(),
   /** the reverse task, the forward task of a reverse task, or the other direction of a two-way pair */
   paired: z.object({ id: z.string(), status: z.string() }).nullable(),
   /** full data synchronization over all tables: rows copied and estimated */
@@ -221,16 +228,20 @@ export interface SummaryExtras {
   latest: MetricSample | null;
   precheckState: string | null;
   progress: TaskSummaryView['progress'];
+  /** a replicator holds the task (task-liveness.ts ownedTasks) */
+  owned: boolean;
 }
 
 export function toTaskSummaryView(t: TaskWithPeer, extra: SummaryExtras): TaskSummaryView {
   const latest = extra.latest;
   const paired = t.peer ?? t.peerOf ?? null;
+  const live = liveness(t, extra.owned, latest);
   return {
     id: t.id,
     name: t.name,
     status: t.status,
-    statusReason: t.statusReason,
+    statusReason: live.unowned ? unownedReason(latest) : t.statusReason,
+    unowned: live.unowned,
     desiredState: t.desiredState,
     topology: t.topology,
     direction: t.direction,
@@ -241,7 +252,7 @@ export function toTaskSummaryView(t: TaskWithPeer, extra: SummaryExtras): TaskSu
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     startedAt: t.startedAt,
-    latest: latest ? toMetricView(latest) : null,
+    latest: latest ? { ...toMetricView(latest), latencyMs: live.latencyMs } : null,
     paired: paired ? { id: paired.id, status: paired.status } : null,
     progress: extra.progress,
     actions: allowedActions({
@@ -280,10 +291,11 @@ export function toTaskDetailView(
     reverseDirection: TaskDetailView['reverseDirection'];
     conflictCount: number;
     modules: TaskDetailView['modules'];
+    owned: boolean;
   },
 ): TaskDetailView {
   return {
-    ...toTaskSummaryView(t, { latest: extra.latest, precheckState: extra.precheck?.state ?? null, progress: progressOf(t.tables) }),
+    ...toTaskSummaryView(t, { latest: extra.latest, precheckState: extra.precheck?.state ?? null, progress: progressOf(t.tables), owned: extra.owned }),
     objects: objectSelection.parse(t.objects),
     settings: taskSettings.parse(t.settings),
     checkpoint: t.checkpoint,

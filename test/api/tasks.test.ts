@@ -204,7 +204,11 @@ describe('tasks', () => {
     for (let i = 0; i < 5; i++) await api.meta.query('dts_meta', `INSERT INTO "TaskEvent"("taskId", level, message) VALUES ($1, 'info', $2)`, [t.id, `event ${i}`]);
     await api.meta.query('dts_meta', `INSERT INTO "MetricSample"("taskId", at, "latencyMs", rps, bps, "rowsApplied", "bytesApplied") VALUES ($1, now() - interval '2 minutes', 900, 10, 100, 50, 5000), ($1, now() - interval '1 minute', 1500, 20, 200, 70, 7000)`, [t.id]);
 
-    const got = await c.tasks.get.query({ id: t.id });
+    // as a replicator running the task would: its session holds the task's advisory lock
+    const replicator = new pg.Client({ connectionString: api.meta.url('dts_meta') });
+    await replicator.connect();
+    await replicator.query('SELECT pg_advisory_lock(7465, hashtext($1))', [t.id]);
+    const got = await c.tasks.get.query({ id: t.id }).finally(() => replicator.end());
     assert.equal(got.tables[0].rowsDone, 1000);
     assert.equal(got.latest?.latencyMs, 1500);
     assert.equal(got.events.length, 6);
@@ -229,6 +233,32 @@ describe('tasks', () => {
     assert.match(text, new RegExp(`dts_task_rows_applied_total\\{task_id="${t.id}",task_name="with progress"\\} 70\\n`));
     assert.match(text, new RegExp(`dts_task_bytes_applied_total\\{task_id="${t.id}",task_name="with progress"\\} 7000\\n`));
     assert.match(text, /# TYPE dts_task_rows_applied_total counter/);
+  });
+
+  test('a task no replicator holds says so, and the latency grows while nothing is applied', async () => {
+    const c = api.client({ token: api.token });
+    const t = await c.tasks.create.mutate(definition({ name: 'orphan' }));
+    await api.meta.query('dts_meta', `UPDATE "Task" SET status = 'Running', "desiredState" = 'Running' WHERE id = $1`, [t.id]);
+    await api.meta.query('dts_meta', `INSERT INTO "MetricSample" ("taskId", at, "latencyMs", rps, bps, "rowsApplied", "bytesApplied") VALUES ($1, now() - interval '60 seconds', 37, 0, 0, 0, 0)`, [t.id]);
+    const orphan = await c.tasks.get.query({ id: t.id });
+    assert.equal(orphan.unowned, true);
+    assert.match(orphan.statusReason ?? '', /No replicator is running this task/);
+    assert.ok((orphan.latest?.latencyMs ?? 0) >= 60_000, `the latency grows from the last sample: ${orphan.latest?.latencyMs}`);
+    const listed = (await c.tasks.list.query({ search: 'orphan' })).items.find((x) => x.id === t.id);
+    assert.equal(listed?.unowned, true);
+    // a replicator's session lock on the task (as server/replicator takes it) makes it owned again
+    const holder = new pg.Client({ connectionString: api.meta.url('dts_meta') });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(7465, hashtext($1))', [t.id]);
+      const owned = await c.tasks.get.query({ id: t.id });
+      assert.equal(owned.unowned, false);
+      assert.equal(owned.latest?.latencyMs, 37, 'a running task held by a replicator shows the sampled latency');
+      await api.meta.query('dts_meta', `UPDATE "Task" SET status = 'Paused', "desiredState" = 'Paused' WHERE id = $1`, [t.id]);
+      assert.ok(((await c.tasks.get.query({ id: t.id })).latest?.latencyMs ?? 0) >= 60_000, 'a paused task: the latency grows, as the Pause note says');
+    } finally {
+      await holder.end();
+    }
   });
 
   test('createReverse refuses a task that is not Running, an unknown task and a reverse task', async () => {

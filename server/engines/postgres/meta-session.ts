@@ -2,6 +2,7 @@
 // session advisory locks (they vanish with the session, so a dead worker's tasks are free at
 // once) and LISTEN for changes the console writes.
 import pg from 'pg';
+import { TASK_LOCK_CLASS } from '../../task-ownership';
 
 export interface MetaSession {
   tryLock(taskId: string): Promise<boolean>;
@@ -12,7 +13,7 @@ export interface MetaSession {
   close(): Promise<void>;
 }
 
-const LOCK_CLASS = 7465;
+const LOCK_CLASS = TASK_LOCK_CLASS;
 
 export async function openMetaSession(url: string, channel: string): Promise<MetaSession> {
   // keepalive probes after 10 s idle: a dead metadata server or network is noticed in about a
