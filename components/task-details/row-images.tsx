@@ -1,6 +1,8 @@
 'use client';
 // The two row images of a conflict side by side: column, source value, destination value; a
-// value that differs is highlighted.
+// value that differs is highlighted (compared as values: 0.00 and 0 are the same).
+import { sameValue } from './value-compare';
+
 type Image = Record<string, unknown> | null;
 
 const show = (v: unknown): string => (v === undefined ? '' : v === null ? 'NULL' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -21,7 +23,7 @@ export function RowImages({ source, target }: { source: Image; target: Image }) 
         {columns.map((col) => {
           const s = source ? show(source[col]) : '';
           const t = target ? show(target[col]) : '';
-          const differs = source !== null && target !== null && s !== t;
+          const differs = source !== null && target !== null && !sameValue(source[col], target[col]);
           return (
             <tr key={col} data-differs={differs || undefined} className="border-t border-gray-100">
               <td className="truncate px-3 py-1 font-mono text-gray-700">{col}</td>
