@@ -82,7 +82,12 @@ async function run(client: Client, group: string, cmd: string | undefined, args:
     case 'audit':
       return auditCommand(client, sub, args);
     case 'endpoint':
-      if (sub === 'test') return client.endpoints.testConnectivity.mutate(endpointRef(args));
+      if (sub === 'test') {
+        const r = await client.endpoints.testConnectivity.mutate(endpointRef(args));
+        // a failed test prints the same JSON and exits 1, so that scripts can rely on the exit code
+        if (!r.ok) throw new CliError(`connectivity test of the ${r.side} failed: ${r.message}`, 1, { kind: r.kind ?? null }, r);
+        return r;
+      }
       if (sub === 'introspect') {
         const schemas = flags(args, 'schema');
         return client.endpoints.introspect.mutate({ ref: endpointRef(args), ...(schemas.length ? { schemas } : {}) });

@@ -65,6 +65,11 @@ export interface CatalogForeignKey {
   refColumns: string[];
   /** e.g. "FOREIGN KEY (a) REFERENCES s.t(b) ON DELETE CASCADE" as the engine prints it */
   definition: string;
+  /**
+   * why the definition could not be read in full (e.g. its ON DELETE action is hidden from the
+   * account): Schema Synchronization leaves the key out and warns with this reason
+   */
+  unreadable?: string;
 }
 
 export interface CatalogIndex {

@@ -47,6 +47,16 @@ export async function ensureProgressRows(taskId: string, mappings: TableMapping[
   }
 }
 
+/**
+ * Every table of the task is loaded: an earlier attempt finished the full load and failed after
+ * it (creating the indexes and foreign keys), so a retry does not open the snapshot again.
+ */
+export async function fullLoadFinished(taskId: string, mappings: TableMapping[]): Promise<boolean> {
+  const progress = await db().tableProgress.findMany({ where: { taskId }, select: { sourceSchema: true, sourceTable: true, phase: true } });
+  const done = new Set(progress.filter((p) => p.phase === 'done').map((p) => tableKey({ schema: p.sourceSchema, name: p.sourceTable })));
+  return mappings.length > 0 && mappings.every((m) => done.has(tableKey(m.source)));
+}
+
 export async function runFullLoad(o: FullLoadOptions): Promise<void> {
   const progress = await db().tableProgress.findMany({ where: { taskId: o.taskId } });
   const done = new Set(progress.filter((p) => p.phase === 'done').map((p) => tableKey({ schema: p.sourceSchema, name: p.sourceTable })));

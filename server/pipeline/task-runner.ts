@@ -5,7 +5,7 @@ import { db } from '../db';
 import type { BulkStream, Catalog, SnapshotSession, TableMapping } from '../engines/types';
 import { ANY_ORIGIN } from '../engines/types';
 import { TaskStatus } from '../task-status';
-import { AbortedError, ensureProgressRows, runFullLoad } from './full-load';
+import { AbortedError, ensureProgressRows, fullLoadFinished, runFullLoad } from './full-load';
 import { prepareCapture } from './capture';
 import { conflictHandling } from './conflicts';
 import { runIncremental } from './incremental';
@@ -38,6 +38,7 @@ export async function runTask(taskId: string, signal: AbortSignal, hooks: Runner
       await recordEvent(taskId, 'info', `Schema Synchronization: creating ${mappings.length} table(s) on the destination`);
       await ctx.targetEngine.schema.apply(ctx.target, plan.pre);
       if (!syncFull) await ctx.targetEngine.schema.apply(ctx.target, plan.post);
+      await recordPlanWarnings(taskId, plan.warnings ?? []);
       await recordEvent(taskId, 'info', 'Schema Synchronization finished');
     }
     stage = syncFull ? 'full' : syncIncremental ? 'incremental' : 'done';
@@ -49,10 +50,15 @@ export async function runTask(taskId: string, signal: AbortSignal, hooks: Runner
 
   if (stage === 'full') {
     await setStatus(taskId, TaskStatus.InitialSync);
-    await fullStage(ctx, catalog, mappings, signal, hooks);
-    if (signal.aborted) return 'stopped';
+    // An earlier attempt loaded every table and then failed creating the indexes: only they are
+    // tried again (within the retry window, as nothing new is loaded), the data is not reloaded.
+    const loaded = await fullLoadFinished(taskId, mappings);
+    if (!loaded) {
+      await fullStage(ctx, catalog, mappings, signal, hooks);
+      if (signal.aborted) return 'stopped';
+    }
     if (syncSchema) {
-      await recordEvent(taskId, 'info', 'Creating indexes and foreign keys on the destination');
+      await recordEvent(taskId, 'info', `Creating indexes and foreign keys on the destination${loaded ? ' (the full load finished in an earlier attempt)' : ''}`);
       await ctx.targetEngine.schema.apply(ctx.target, ctx.targetEngine.schema.plan(catalog, mappings).post);
     }
     stage = syncIncremental ? 'incremental' : 'done';
@@ -164,6 +170,17 @@ function handoff(task: TaskContext['task'], snapshot: SnapshotSession): { positi
   const earlier = task.syncIncremental ? task.checkpoint : null;
   if (!earlier || earlier === snapshot.position) return { position: snapshot.position, replayUntil: snapshot.replayUntil };
   return { position: earlier, replayUntil: snapshot.replayUntil ?? snapshot.position };
+}
+
+/** at most this many objects left out are recorded one by one; the rest are counted in one event */
+const MAX_WARNING_EVENTS = 100;
+
+/** objects Schema Synchronization leaves out, each as a warning the operator sees in the events */
+async function recordPlanWarnings(taskId: string, warnings: string[]): Promise<void> {
+  for (const w of warnings.slice(0, MAX_WARNING_EVENTS)) await recordEvent(taskId, 'warn', `Schema Synchronization: ${w}`);
+  if (warnings.length > MAX_WARNING_EVENTS) {
+    await recordEvent(taskId, 'warn', `Schema Synchronization: ${warnings.length - MAX_WARNING_EVENTS} more object(s) are not created (the first ${MAX_WARNING_EVENTS} are listed above).`);
+  }
 }
 
 /** the bulk format the target prefers among those the source can produce */

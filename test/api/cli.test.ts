@@ -114,6 +114,19 @@ describe('dts CLI', () => {
     assert.match(prom.stdout, new RegExp(`dts_task_latency_seconds\\{task_id="${id}",task_name="prom"\\} 0\\.25`));
   });
 
+  test('endpoint test: exits 0 when it connects, 1 with the same JSON when it does not', async () => {
+    const ep = (password: string) => ({ engine: 'postgres', host: '127.0.0.1', port: api.meta.port, database: 'postgres', user: 'postgres', password });
+    const good = await dts(['endpoint', 'test', '--file', file('good.json', ep('test-super-pw'))]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.equal(good.json().ok, true);
+    const bad = await dts(['endpoint', 'test', '--file', file('bad-ep.json', ep('wrong-password'))]);
+    assert.equal(bad.code, 1, 'a failed test exits 1');
+    assert.equal(bad.json().ok, false, 'and prints the result');
+    assert.equal(bad.json().kind, 'auth');
+    assert.match(bad.stderr, /connectivity test of the source failed/);
+    assert.ok(!bad.stdout.includes('wrong-password') && !bad.stderr.includes('wrong-password'), 'the password is not printed');
+  });
+
   test('usage errors exit 2', async () => {
     assert.equal((await dts(['task', 'frobnicate'])).code, 2);
     assert.equal((await dts(['task', 'wait', 'dtsx'])).code, 2, '--status is required');

@@ -48,17 +48,19 @@ export function mySuiteHooks(ready: (s: MySuite) => void, opts: Parameters<typeo
   after(async () => suite?.stop());
 }
 
-export function myEndpoint(s: MariaDbServer, database: string, port?: number) {
-  return { engine: 'mysql' as const, host: '127.0.0.1', port: port ?? s.port, database, user: 'root', password: MARIADB_ROOT_PASSWORD };
+export interface Account { user: string; password: string }
+
+export function myEndpoint(s: MariaDbServer, database: string, port?: number, account?: Account) {
+  return { engine: 'mysql' as const, host: '127.0.0.1', port: port ?? s.port, database, user: account?.user ?? 'root', password: account?.password ?? MARIADB_ROOT_PASSWORD };
 }
 
 /** creates a MySQL task through the create-task service */
-export async function createMyTask(from: MariaDbServer, to: MariaDbServer, database: string, o: TaskOptions): Promise<string> {
+export async function createMyTask(from: MariaDbServer, to: MariaDbServer, database: string, o: TaskOptions & { accounts?: { source?: Account; target?: Account } }): Promise<string> {
   const { createTask } = await import('../../server/services/create-task');
   const t = await createTask({
     name: o.name ?? 'mysql test task',
-    source: myEndpoint(from, database, o.ports?.source),
-    destination: myEndpoint(to, database, o.ports?.target),
+    source: myEndpoint(from, database, o.ports?.source, o.accounts?.source),
+    destination: myEndpoint(to, database, o.ports?.target, o.accounts?.target),
     syncTypes: o.syncTypes ?? { schema: true, full: true, incremental: true },
     ...(o.topology ? { topology: o.topology } : {}),
     objects: o.objects,

@@ -1,12 +1,14 @@
 // Reads a MySQL or MariaDB server into the neutral Catalog (types.ts). Schema = database: every
 // user database the account can see (minus the system ones and DTS's own), tables with columns,
-// keys, indexes, foreign keys, AUTO_INCREMENT (as a CatalogSequence per table) and estimates.
-// One information_schema query per kind of object, so it stays fast with thousands of tables.
+// keys, indexes, foreign keys (foreign-keys.ts), AUTO_INCREMENT (as a CatalogSequence per table)
+// and estimates. One information_schema query per kind of object, so it stays fast with thousands
+// of tables.
 import type {
   Catalog, CatalogColumn, CatalogIndex, CatalogSequence, CatalogTable, ConnectionConfig, ConnectivityResult, Introspector, NeutralType,
 } from '../types';
 import { connect, describeConnectError, lit, q, qualify, rows, type MyConnection } from './connect';
 import { validateFilter } from './filter';
+import { readForeignKeys } from './foreign-keys';
 import { SYSTEM_DATABASES } from './names';
 import { emptyTable, markNotNullKeys } from '../shared/catalog';
 
@@ -67,7 +69,6 @@ const INT_MAX: Record<string, [bigint, bigint]> = {
 interface TableRow { db: string; name: string; engine: string | null; nrows: string | null; data: string | null; idx: string | null; ai: string | null; coll: string | null; opts: string | null; cmt: string | null }
 interface ColumnRow { db: string; tbl: string; name: string; dataType: string; columnType: string; nullable: string; def: string | null; extra: string; cs: string | null; coll: string | null; gen: string | null }
 interface StatRow { db: string; tbl: string; name: string; nonUnique: string; seq: string; col: string | null; sub: string | null; coll: string | null; itype: string; expr?: string | null }
-interface FkRow { db: string; tbl: string; name: string; col: string; refDb: string; refTbl: string; refCol: string; upd: string; del: string }
 
 /** table options as CREATE TABLE takes them, e.g. "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci" */
 function tableOptions(t: TableRow, charsetOf: Map<string, string>): string {
@@ -99,11 +100,14 @@ function defaultExpr(c: ColumnRow, mariadb: boolean): string | null {
 }
 
 function indexDefinition(table: { schema: string; name: string }, name: string, stats: StatRow[], unique: boolean): string {
+  const type = stats[0].itype.toUpperCase();
+  // SPATIAL and FULLTEXT keys index whole columns: MariaDB reports SUB_PART 32 for a SPATIAL key
+  // part, and refuses that length in CREATE SPATIAL INDEX
+  const prefixed = type !== 'SPATIAL' && type !== 'FULLTEXT';
   const parts = stats.map((s) => {
-    const col = s.col !== null ? `${q(s.col)}${s.sub ? `(${s.sub})` : ''}` : `(${s.expr ?? ''})`;
+    const col = s.col !== null ? `${q(s.col)}${s.sub && prefixed ? `(${s.sub})` : ''}` : `(${s.expr ?? ''})`;
     return `${col}${s.coll === 'D' ? ' DESC' : ''}`;
   });
-  const type = stats[0].itype.toUpperCase();
   if (name === 'PRIMARY') return `ALTER TABLE ${qualify(table)} ADD PRIMARY KEY (${parts.join(', ')})`;
   const kind = type === 'FULLTEXT' ? 'FULLTEXT ' : type === 'SPATIAL' ? 'SPATIAL ' : unique ? 'UNIQUE ' : '';
   const using = type === 'HASH' ? ' USING HASH' : '';
@@ -147,12 +151,7 @@ export async function introspectOn(c: MyConnection, filter?: { schemas?: string[
     `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, INDEX_NAME AS name, NON_UNIQUE AS nonUnique, SEQ_IN_INDEX AS seq, COLUMN_NAME AS col,
             SUB_PART AS sub, COLLATION AS coll, INDEX_TYPE AS itype${hasExpr ? ', EXPRESSION AS expr' : ''}
        FROM information_schema.STATISTICS WHERE ${inDb} ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, [schemas]);
-  const fkRows = await rows<FkRow>(c,
-    `SELECT k.TABLE_SCHEMA AS db, k.TABLE_NAME AS tbl, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col, k.REFERENCED_TABLE_SCHEMA AS refDb,
-            k.REFERENCED_TABLE_NAME AS refTbl, k.REFERENCED_COLUMN_NAME AS refCol, r.UPDATE_RULE AS upd, r.DELETE_RULE AS del
-       FROM information_schema.KEY_COLUMN_USAGE k
-       JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-      WHERE k.${inDb} AND k.REFERENCED_TABLE_NAME IS NOT NULL ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`, [schemas]);
+  const foreignKeys = await readForeignKeys(c, schemas);
   // MariaDB's JSON is LONGTEXT with a json_valid() check named after the column
   const jsonChecks = version.mariadb
     ? await rows<{ db: string; tbl: string; name: string; clause: string }>(c,
@@ -224,16 +223,7 @@ export async function introspectOn(c: MyConnection, filter?: { schemas?: string[
     else if (unique && list.every((s) => s.col !== null && !s.sub)) t.uniqueKeys.push({ name: s0.name, columns: cols, allNotNull: false });
   }
 
-  for (const list of groupBy(fkRows, (f) => `${tk(f.db, f.tbl)}\u0000${f.name}`).values()) {
-    const f = list[0];
-    const t = byKey.get(tk(f.db, f.tbl));
-    if (!t) continue;
-    const cols = list.map((x) => x.col);
-    const refCols = list.map((x) => x.refCol);
-    const ref = { schema: f.refDb, name: f.refTbl };
-    const definition = `FOREIGN KEY (${cols.map(q).join(', ')}) REFERENCES ${qualify(ref)} (${refCols.map(q).join(', ')}) ON DELETE ${f.del} ON UPDATE ${f.upd}`;
-    t.foreignKeys.push({ name: f.name, columns: cols, refSchema: f.refDb, refTable: f.refTbl, refColumns: refCols, definition });
-  }
+  for (const { schema, table, ...fk } of foreignKeys) byKey.get(tk(schema, table))?.foreignKeys.push(fk);
 
   markNotNullKeys(tables);
   return { engine: 'mysql', serverVersion: version.text, schemas, tables, sequences, types: [] };

@@ -122,6 +122,10 @@ function plan(catalog: Catalog, mappings: TableMapping[]): SchemaPlan {
         warnings.push(`Foreign key ${q(fk.name)} of ${qualify(t)} is not created: it references ${qualify({ schema: fk.refSchema, name: fk.refTable })}, which is not selected.`);
         continue;
       }
+      if (fk.unreadable) {
+        warnings.push(`Foreign key ${q(fk.name)} of ${qualify(t)} is not created: ${fk.unreadable}.`);
+        continue;
+      }
       const refCols = new Map(ref.columns.map((c) => [c.source, c.target]));
       if (!fk.columns.every((c) => colMap.has(c)) || !fk.refColumns.every((c) => refCols.has(c))) {
         warnings.push(`Foreign key ${q(fk.name)} of ${qualify(t)} is not created: not all of its columns are selected.`);
@@ -149,6 +153,23 @@ function alreadyExists(e: unknown): boolean {
   return (err.errno === 1005 || err.errno === 1022) && /errno: 121|Duplicate key/i.test(err.message ?? '');
 }
 
+const NAME = '`(?:[^`]|``)+`';
+const OBJECT_OF: [RegExp, (m: RegExpExecArray) => string][] = [
+  [new RegExp(`^CREATE DATABASE IF NOT EXISTS (${NAME})`), (m) => `database ${m[1]}`],
+  [new RegExp(`^CREATE TABLE IF NOT EXISTS (${NAME}\\.${NAME})`), (m) => `table ${m[1]}`],
+  [new RegExp(`^CREATE (?:UNIQUE |FULLTEXT |SPATIAL )?INDEX (${NAME}) ON (${NAME}\\.${NAME})`), (m) => `index ${m[1]} of ${m[2]}`],
+  [new RegExp(`^ALTER TABLE (${NAME}\\.${NAME}) ADD CONSTRAINT (${NAME}) FOREIGN KEY`), (m) => `foreign key ${m[2]} of ${m[1]}`],
+];
+
+/** the object a statement of the plan creates, e.g. "index `by_name` of `shop`.`orders`" */
+export function objectOf(sql: string): string {
+  for (const [re, name] of OBJECT_OF) {
+    const m = re.exec(sql);
+    if (m) return name(m);
+  }
+  return 'an object';
+}
+
 async function apply(target: ConnectionConfig, statements: string[]): Promise<void> {
   const c: MyConnection = await connect(target);
   try {
@@ -160,8 +181,15 @@ async function apply(target: ConnectionConfig, statements: string[]): Promise<vo
         await c.query(sql);
       } catch (e) {
         if (alreadyExists(e)) continue;
-        const err = e as { code?: string; message?: string };
-        throw Object.assign(new Error(`Schema synchronization failed: ${err.message ?? String(e)}; statement: ${sql}`), { code: err.code, cause: e });
+        const err = e as { code?: string; errno?: number; message?: string };
+        const what = objectOf(sql);
+        throw Object.assign(
+          new Error(
+            `Schema Synchronization could not create the ${what} on the destination: ${err.message ?? String(e)}${err.errno ? ` (errno ${err.errno})` : ''}. ` +
+              `Statement: ${sql}. Fix the cause on the destination, or create the ${what} there yourself (DTS skips objects that exist); the task tries again within its retry window for other issues.`,
+          ),
+          { code: err.code, cause: e },
+        );
       }
     }
   } finally {
