@@ -34,6 +34,7 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   task precheck <id> [--ignore-warnings] [--no-wait] [--timeout <s>]
   task start|pause|end|release <id>
   task create-reverse <id> [--conflict-policy TaskFailed|Ignore|Overwrite]
+  task set-conflict-policy <id> --conflict-policy TaskFailed|Ignore|Overwrite   (a Paused or Failed reverse or two-way task)
                                      Create Reverse Task: incremental, old destination -> old source (policy: Overwrite)
   task configure-reverse <id> [--file <objects-and-settings.json>]
                                      two-way: configure the reverse direction of a Running forward

@@ -78,11 +78,14 @@ export async function taskCommand(client: Client, cmd: string, args: Args): Prom
     case 'release':
       return client.tasks.release.mutate({ id: id() });
     case 'create-reverse': {
-      const policy = flag(args, 'conflict-policy');
-      if (policy !== undefined && !['TaskFailed', 'Ignore', 'Overwrite'].includes(policy)) {
-        throw new CliError(`--conflict-policy is TaskFailed, Ignore or Overwrite (got "${policy}")`, 2);
-      }
-      return client.tasks.createReverse.mutate({ id: id(), ...(policy ? { conflictPolicy: policy as 'TaskFailed' | 'Ignore' | 'Overwrite' } : {}) });
+      const policy = conflictPolicy(args);
+      return client.tasks.createReverse.mutate({ id: id(), ...(policy ? { conflictPolicy: policy } : {}) });
+    }
+    case 'set-conflict-policy': {
+      // a Paused or Failed reverse task or two-way direction (Failed under TaskFailed: change it, then start)
+      const policy = conflictPolicy(args);
+      if (!policy) throw new CliError('--conflict-policy is required (TaskFailed, Ignore or Overwrite)', 2);
+      return client.tasks.configure.mutate({ id: id(), settings: { conflictPolicy: policy } });
     }
     case 'configure-reverse': {
       const file = flag(args, 'file');
@@ -129,4 +132,14 @@ export async function precheckCommand(client: Client, cmd: string, args: Args): 
     default:
       throw new CliError(`unknown command: precheck ${cmd}`, 2);
   }
+}
+
+type Policy = 'TaskFailed' | 'Ignore' | 'Overwrite';
+
+function conflictPolicy(args: Args): Policy | undefined {
+  const policy = flag(args, 'conflict-policy');
+  if (policy !== undefined && !['TaskFailed', 'Ignore', 'Overwrite'].includes(policy)) {
+    throw new CliError(`--conflict-policy is TaskFailed, Ignore or Overwrite (got "${policy}")`, 2);
+  }
+  return policy as Policy | undefined;
 }

@@ -38,5 +38,6 @@ export function useTaskStateActions() {
     end: useMutation(trpc.tasks.end.mutationOptions({ onSettled })),
     release: useMutation(trpc.tasks.release.mutationOptions({ onSettled })),
     createReverse: useMutation(trpc.tasks.createReverse.mutationOptions({ onSettled })),
+    configure: useMutation(trpc.tasks.configure.mutationOptions({ onSettled })),
   };
 }

@@ -57,6 +57,7 @@ export const ACTION_TEXT: Record<PairAction, ActionText> = {
       { step: 'Pause the reverse task', explain: 'Pause the reverse task.' },
       { step: 'Move sequences', explain: 'Move the synchronized sequences on the production database, after the keys made on the disaster recovery database.' },
       { step: 'Start the forward task', explain: 'Start the original forward synchronization task.' },
+      { step: 'Lift the write fence', explain: 'Make the production database writable for applications again (the fence of a switchover).' },
     ],
     sequencesOn: 'the original production database (the source of the forward task)',
     confirmations: [{ key: 'servicesSwitched', label: 'I have switched my services back to the original production database', required: true }],
@@ -67,8 +68,17 @@ export const ACTION_TEXT: Record<PairAction, ActionText> = {
     run: 'Run Switchover',
     when: 'A planned service switchover: your services move to the destination database of the forward task, and the reverse task keeps the original database up to date.',
     procedure: [
-      { step: 'Wait until the forward task has no latency', explain: 'Wait until incremental data synchronization runs with zero latency.' },
       { step: 'Writes stopped', explain: 'You stop writing business data and confirm it.' },
+      {
+        step: 'Fence the source against writes',
+        explain:
+          'DTS makes the source database read-only for applications (PostgreSQL: default_transaction_read_only on the database, and the sessions that started before are ended; MySQL: read_only). Where the source account may not, DTS stops and shows the statements to run.',
+      },
+      { step: 'Wait until the forward task has applied through the source position', explain: "Wait until incremental data synchronization has applied everything up to the source's position at the fence." },
+      {
+        step: 'Check that no change arrives after the fence',
+        explain: 'If changes still arrive, the switchover stops, says how many, starts the forward task again and lifts the fence: nothing is lost.',
+      },
       { step: 'Pause the forward task', explain: 'Pause the original DTS task.' },
       { step: 'Move sequences', explain: 'Move the synchronized sequences on the destination database of the forward task, so that new rows there do not reuse keys.' },
       { step: 'Start the reverse task', explain: 'Start the reverse task, then switch your services to the destination database of the forward task.' },

@@ -1,6 +1,7 @@
 'use client';
 // Basic Information: the task, its two databases (no passwords: the API never returns them),
-// its settings and checkpoint.
+// its settings and checkpoint, and the WAL or binlog it keeps on the source.
+import { RETAINED_LEVEL_CLASS, releaseFreesText, retainedLevel, retainedText, walStatusText } from '../data/retained';
 import type { TaskDetail } from '../data/tasks';
 import { EngineIcon } from '../ui/engine-icon';
 import { formatNumber, formatTime } from '../ui/format';
@@ -25,6 +26,9 @@ export function BasicInfo({ task }: { task: TaskDetail }) {
         <Info label="Checkpoint">
           <span className="font-mono text-xs">{task.checkpoint ?? '-'}</span>
         </Info>
+        <Info label={task.source.engine === 'mysql' ? 'Retained Binlog' : 'Retained WAL'}>
+          <RetainedInfo task={task} />
+        </Info>
       </InfoGrid>
       <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <EndpointCard title="Source Database" e={task.source} testId="endpoint-source" />
@@ -43,6 +47,22 @@ export function BasicInfo({ task }: { task: TaskDetail }) {
         <Info label="Environment Tag">{s.environmentTag || '-'}</Info>
       </InfoGrid>
     </Section>
+  );
+}
+
+/** "1.0 GB (wal_status reserved), measured at …", the note, and what Release does */
+function RetainedInfo({ task }: { task: TaskDetail }) {
+  const r = task.retained;
+  if (!r) return <span data-testid="retained-info">-</span>;
+  const status = walStatusText(r);
+  return (
+    <div data-testid="retained-info">
+      <span className={RETAINED_LEVEL_CLASS[retainedLevel(r)]}>{retainedText(r)}</span>
+      {status && <span className="text-gray-600"> ({status})</span>}
+      {r.at && <span className="text-xs text-gray-500"> measured at {formatTime(r.at)}</span>}
+      {r.note && <div className="text-xs text-gray-600">{r.note}</div>}
+      <div className="text-xs text-gray-500">{releaseFreesText(r)}</div>
+    </div>
   );
 }
 

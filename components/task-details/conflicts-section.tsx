@@ -82,7 +82,7 @@ function ConflictCard({ c }: { c: ConflictItem }) {
         <Fact label="Committed">{formatTime(c.sourceTime)}</Fact>
         <Fact label="Detected">{formatTime(c.createdAt)}</Fact>
       </dl>
-      <RowImages source={c.sourceImage} target={c.targetImage} />
+      <RowImages source={c.sourceImage} before={c.beforeImage} target={c.targetImage} />
     </li>
   );
 }

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useReadOnlyReason } from '../data/me';
 import type { TaskAction, TaskDetail } from '../data/tasks';
 import { PairActionDialog } from '../failover/pair-action-dialog';
+import { ConflictPolicyDialog } from '../tasks/conflict-policy-dialog';
 import { TaskActionDialog, type DialogKind } from '../tasks/task-action-dialog';
 import { Button, LinkAction } from '../ui/button';
 import { formatTime } from '../ui/format';
@@ -13,7 +14,7 @@ import { Menu, type MenuItem } from '../ui/menu';
 import { StatusBadge } from '../ui/status-badge';
 
 type PairKind = 'failover' | 'switchover' | 'switchBack';
-type Open = { kind: DialogKind } | null;
+type Open = { kind: DialogKind | 'changePolicy' } | null;
 
 const RETRY_KIND: Record<string, string> = { connection: 'failed connection', other: 'other issues' };
 const REASON_STATUSES = ['Failed', 'Retrying', 'Precheck Failed'];
@@ -27,6 +28,7 @@ export function TaskHeader({ task, autoRefresh, setAutoRefresh }: { task: TaskDe
   const close = () => setOpen(null);
   const more: MenuItem[] = ([
     can('createReverse') && { key: 'createReverse', label: 'Create Reverse Task', disabledReason: readOnly, onSelect: () => setOpen({ kind: 'createReverse' }) },
+    can('changePolicy') && { key: 'changePolicy', label: 'Change Conflict Resolution Policy', disabledReason: readOnly, onSelect: () => setOpen({ kind: 'changePolicy' }) },
     can('end') && { key: 'end', label: 'End Task', disabledReason: readOnly, onSelect: () => setOpen({ kind: 'end' }) },
     can('release') && { key: 'release', label: 'Release Task', danger: true, disabledReason: readOnly, onSelect: () => setOpen({ kind: 'release' }) },
   ] as Array<MenuItem | false>).filter((x): x is MenuItem => Boolean(x));
@@ -94,7 +96,14 @@ export function TaskHeader({ task, autoRefresh, setAutoRefresh }: { task: TaskDe
         </div>
       </div>
       <StatusReason task={task} />
-      {open && (open.kind === 'failover' || open.kind === 'switchover' || open.kind === 'switchBack' ? <PairActionDialog taskId={task.id} action={open.kind} onClose={close} /> : <TaskActionDialog task={task} kind={open.kind} onClose={close} />)}
+      {open &&
+        (open.kind === 'changePolicy' ? (
+          <ConflictPolicyDialog task={task} onClose={close} />
+        ) : open.kind === 'failover' || open.kind === 'switchover' || open.kind === 'switchBack' ? (
+          <PairActionDialog taskId={task.id} action={open.kind} onClose={close} />
+        ) : (
+          <TaskActionDialog task={task} kind={open.kind} onClose={close} />
+        ))}
     </div>
   );
 }

@@ -6,3 +6,7 @@ export const POLICY_HELP: Record<ConflictPolicy, string> = {
   Ignore: 'If a conflict occurs, the task ignores the current statement and continues; the conflicting records in the destination database are used.',
   Overwrite: 'If a conflict occurs, the conflicting records in the destination database are overwritten.',
 };
+
+export function isConflictPolicy(v: unknown): v is ConflictPolicy {
+  return v === 'TaskFailed' || v === 'Ignore' || v === 'Overwrite';
+}

@@ -1,6 +1,8 @@
 'use client';
-// The cells of a task list row: ID/Name, Status, Source/Destination, Topology, Progress.
+// The cells of a task list row: ID/Name, Status, Source/Destination, Topology, Progress,
+// Retained WAL/Binlog.
 import Link from 'next/link';
+import { RETAINED_LEVEL_CLASS, retainedLevel, retainedText, retainedTitle } from '../data/retained';
 import type { TaskSummary } from '../data/tasks';
 import { EngineIcon } from '../ui/engine-icon';
 import { endpointAddress, formatTime, percent } from '../ui/format';
@@ -107,6 +109,17 @@ export function ProgressCell({ task }: { task: TaskSummary }) {
   }
   if (task.status === 'Running' && p && p.tables > 0 && p.tablesDone === p.tables) return <span className="text-xs text-green-700">Completed</span>;
   return <span className="text-gray-400">-</span>;
+}
+
+/** what the task keeps on its source ("1.0 GB"), amber or red when large; the tooltip says when it was measured */
+export function RetainedCell({ task }: { task: TaskSummary }) {
+  const r = task.retained;
+  return (
+    <span data-testid={`task-retained-${task.id}`} className={`text-xs whitespace-nowrap tabular-nums ${RETAINED_LEVEL_CLASS[retainedLevel(r)]}`} title={retainedTitle(r)}>
+      {retainedText(r)}
+      {r?.note && <span aria-hidden className="ml-0.5 text-gray-400">ⓘ</span>}
+    </span>
+  );
 }
 
 /** "2026-11-22" over "20:15:33" */

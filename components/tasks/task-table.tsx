@@ -5,17 +5,18 @@ import type { TaskSummary } from '../data/tasks';
 import { formatLatency } from '../ui/format';
 import { TaskActionDialog, type DialogKind } from './task-action-dialog';
 import { ActionsCell } from './task-actions-cell';
-import { CreatedCell, EndpointsCell, IdNameCell, ProgressCell, StatusCell, TopologyCell } from './task-cells';
+import { CreatedCell, EndpointsCell, IdNameCell, ProgressCell, RetainedCell, StatusCell, TopologyCell } from './task-cells';
 
 const COLUMNS: Array<{ label: string; width: string }> = [
-  { label: 'ID/Name', width: 'w-[14%]' },
+  { label: 'ID/Name', width: 'w-[13%]' },
   { label: 'Status', width: 'w-[14%]' },
-  { label: 'Source/Destination', width: 'w-[20%]' },
-  { label: 'Topology', width: 'w-[13%]' },
+  { label: 'Source/Destination', width: 'w-[17%]' },
+  { label: 'Topology', width: 'w-[11%]' },
   { label: 'Latency', width: 'w-[7%]' },
   { label: 'Progress', width: 'w-[10%]' },
+  { label: 'Retained WAL/Binlog', width: 'w-[7%]' },
   { label: 'Created', width: 'w-[8%]' },
-  { label: 'Actions', width: 'w-[14%]' },
+  { label: 'Actions', width: 'w-[13%]' },
 ];
 
 export function TaskTable({ items }: { items: TaskSummary[] }) {
@@ -52,6 +53,9 @@ export function TaskTable({ items }: { items: TaskSummary[] }) {
               </td>
               <td className="px-2.5 py-2.5">
                 <ProgressCell task={t} />
+              </td>
+              <td className="px-2.5 py-2.5">
+                <RetainedCell task={t} />
               </td>
               <td className="px-2.5 py-2.5">
                 <CreatedCell task={t} />

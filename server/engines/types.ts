@@ -377,6 +377,8 @@ export interface ConflictRecord {
   op: 'insert' | 'update' | 'delete';
   /** the source's new row image (old image for a DELETE), by destination column */
   sourceImage: Row | null;
+  /** for an UPDATE, the source's old row image (what the row was before the change), by destination column */
+  beforeImage: Row | null;
   /** the destination's row before the change, by destination column, or null when none */
   targetImage: Record<string, unknown> | null;
   action: ConflictAction;
@@ -449,6 +451,64 @@ export interface SequenceSync {
   setNext(cfg: ConnectionConfig, moves: (SequenceColumn & { next: string })[]): Promise<void>;
 }
 
+/** What raising a write fence on a source did, or why it could not. */
+export interface FenceResult {
+  /** the fence holds: application transactions can no longer write */
+  raised: boolean;
+  /** 'dts' when DTS raised it now, 'operator' when it was already up (lifting it is then the operator's call too) */
+  by: 'dts' | 'operator' | null;
+  /** what was done, for the procedure's step, e.g. "ALTER DATABASE … SET default_transaction_read_only = on; 3 sessions ended" */
+  done: string[];
+  /** when not raised: why, worded for the operator */
+  problem?: string;
+  /** when not raised: the statements the operator runs on the source before trying again */
+  manual: string[];
+}
+
+/**
+ * Optional: a fence that stops application writes on a source for a planned switchover, so no
+ * write made after the operator's confirmation can be lost. DTS's own sessions keep writing
+ * (the heartbeat, and a reverse task applying to this database).
+ */
+export interface WriteFence {
+  raise(cfg: ConnectionConfig): Promise<FenceResult>;
+  /** lifts the fence; returns what was done, or the statement the operator must run */
+  lift(cfg: ConnectionConfig): Promise<string>;
+  /** the source's current position, comparable with the positions a task applies */
+  position(cfg: ConnectionConfig): Promise<Position>;
+  /** true when `applied` is at or past `wanted` */
+  reached(applied: Position, wanted: Position): boolean;
+}
+
+/** A task whose retained WAL or binlog is to be measured, with its stored source position. */
+export interface RetainedTask {
+  taskId: string;
+  /** the position the task resumes from (MySQL: "file:offset"), null when none is recorded yet */
+  position: Position | null;
+}
+
+/** What a task's capture keeps on its source so that the task can resume. */
+export interface RetainedFigure {
+  taskId: string;
+  /** bytes the source keeps for the task; null when unknown (then `note` says why) */
+  bytes: number | null;
+  /** PostgreSQL 13+: the slot's wal_status (reserved, extended, unreserved, lost) */
+  walStatus: string | null;
+  /** PostgreSQL 13+: safe_wal_size, the WAL that may still be written before the slot is in danger */
+  safeBytes: number | null;
+  /** why the figure is unknown, or what else the operator should know */
+  note: string | null;
+}
+
+/**
+ * Optional: measures, on one connection with one query, what the source retains for each of
+ * `tasks` (all on the server `cfg` reaches): the WAL behind each task's replication slot, or the
+ * binlog files from each task's position on.
+ */
+export interface RetainedProbe {
+  measure(cfg: ConnectionConfig, tasks: RetainedTask[]): Promise<RetainedFigure[]>;
+}
+
 /**
  * Which server and database a connection reaches, whatever address it used: how DTS tells its
  * own metadata database apart from a customer's (a host alias or a port forward changes nothing).
@@ -473,6 +533,10 @@ export interface EngineModule {
   stream: StreamSource;
   writer: WriterTarget;
   sequences: SequenceSync;
+  /** optional: a write fence for planned switchover (see WriteFence) */
+  fence?: WriteFence;
+  /** optional: the WAL or binlog a task's capture retains on its source (see RetainedProbe) */
+  retained?: RetainedProbe;
   /** optional: engines a DTS metadata database can be (PostgreSQL) say which server a connection reaches */
   serverIdentity?(cfg: ConnectionConfig): Promise<ServerIdentity>;
 }

@@ -18,6 +18,7 @@ export async function recordConflicts(taskId: string, policy: ConflictPolicy, li
       policy,
       action: c.action,
       sourceImage: c.sourceImage ? (c.sourceImage as Prisma.InputJsonObject) : Prisma.DbNull,
+      beforeImage: c.beforeImage ? (c.beforeImage as Prisma.InputJsonObject) : Prisma.DbNull,
       targetImage: c.targetImage ? (c.targetImage as Prisma.InputJsonObject) : Prisma.DbNull,
       position: c.position,
       sourceTime: c.commitTime,

@@ -10,6 +10,7 @@ import { superviseTask } from '../pipeline/supervise';
 import { loadTaskContext } from '../pipeline/task-context';
 import { originFor } from '../pipeline/task-runner';
 import { recordEvent, setStatus, setStatusReason } from '../pipeline/task-log';
+import { startRetainedProbe } from '../services/retained-probe';
 import { TASK_CHANNEL, TaskStatus } from '../task-status';
 
 interface Owned {
@@ -21,6 +22,8 @@ export interface ReplicatorOptions {
   /** fallback poll when no notification arrives, ms */
   pollMs?: number;
   log?: (msg: string) => void;
+  /** how often the WAL or binlog every unreleased task keeps on its source is measured, ms */
+  retainedProbeMs?: number;
 }
 
 export interface Replicator {
@@ -191,6 +194,8 @@ export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Rep
   timer.unref();
   await connectSession();
   schedule();
+  // Paused, Ended and Failed tasks too, which no replicator holds (services/retained-probe.ts)
+  const retained = startRetainedProbe({ everyMs: opts.retainedProbeMs, log });
   log('started');
 
   return {
@@ -199,6 +204,7 @@ export async function startReplicator(opts: ReplicatorOptions = {}): Promise<Rep
       stopping = true;
       clearInterval(settleAfterStop);
       if (timer) clearInterval(timer);
+      await retained.stop();
       await reconciling;
       for (const o of owned.values()) o.abort.abort();
       await Promise.all([...owned.values()].map((o) => o.done));

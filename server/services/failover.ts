@@ -250,7 +250,7 @@ export async function failover(id: string): Promise<ActionReport> {
   });
 }
 
-/** Switch back: wait for no latency on the reverse task, pause it, move sequences on production, start the forward task. */
+/** Switch back: wait for no latency on the reverse task, pause it, move sequences on production, start the forward task, lift the write fence. */
 export async function switchBack(id: string): Promise<ActionReport> {
   return run(id, 'switchBack', async (r, step) => {
     step('Wait until the reverse task has no latency', `${await waitNoLatency(r.reverse.id, 'the reverse task')} ms`);
@@ -258,22 +258,99 @@ export async function switchBack(id: string): Promise<ActionReport> {
     await moveSequences(r.reverse.id, 'production', step);
     await startTask(r.forward.id);
     step('Start the forward task', `${r.forward.id} is ${await waitStatus(r.forward.id, [TaskStatus.Running, TaskStatus.Retrying], 'the forward task to start')}`);
+    // the fence a switchover raised on production: applications write there again
+    const prod = await productionOf(r.forward.id);
+    if (prod.engine.fence) step('Lift the write fence', await prod.engine.fence.lift(prod.cfg));
   });
 }
 
+/** the production database as the forward task reads it, with its engine */
+async function productionOf(forwardId: string) {
+  const fwd = await db().task.findUniqueOrThrow({ where: { id: forwardId }, include: { source: true } });
+  const cfg = endpointToConnection(fwd.source, 'source');
+  const engine = await engineFor(cfg.engine);
+  await refuseMetadataDatabase(engine, cfg, 'source');
+  return { cfg, engine };
+}
+
+/** the changes a task has applied in all, as of its last metric sample */
+async function appliedRows(id: string): Promise<bigint> {
+  const m = await db().metricSample.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' }, select: { rowsApplied: true } });
+  return m?.rowsApplied ?? 0n;
+}
+
 /**
- * Planned switchover: the forward task has no latency, the operator confirms that writes have
- * stopped, then pause the forward task, move sequences on the DR side, start the reverse task,
- * and optionally end the forward task.
+ * Waits until the task has applied through the source position `wanted` (its heartbeat moves the
+ * applied position on while nothing else changes), and returns the changes it had applied then.
+ * The replicator stores the position and the count together every few seconds (metrics.ts).
+ */
+async function waitAppliedThrough(id: string, wanted: string, reached: (a: string, b: string) => boolean): Promise<bigint> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const t = await db().task.findUniqueOrThrow({ where: { id }, select: { checkpoint: true, status: true } });
+    if (t.checkpoint && reached(t.checkpoint, wanted)) return appliedRows(id);
+    if (t.status !== TaskStatus.Running) throw precondition(`The forward task ${id} is ${t.status}: it must run to apply the source's changes through position ${wanted}`);
+    if (Date.now() > deadline) throw precondition(`Timed out waiting for the forward task ${id} to apply through source position ${wanted} (it applied through ${t.checkpoint ?? 'nothing yet'})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** how long the switchover watches the fenced source for changes that still arrive */
+const QUIET_MS = Number(process.env.DTS_FENCE_QUIET_MS ?? 3_000);
+
+function arrived(n: bigint, when: string): string {
+  return `${n} change${n === 1n ? '' : 's'} arrived on the source after the write fence (${when}): an application still writes, for example through a session that sets default_transaction_read_only off, or an account that may write to a read_only server. Stop it, then start the switchover again`;
+}
+
+/**
+ * Planned switchover. The operator confirms that writes have stopped; DTS then makes sure of it:
+ * it fences the source against application writes (or says what to run where its account may
+ * not), waits until the forward task has applied through the source's position at the fence,
+ * and watches for changes that still arrive. Only then does it pause the forward task, move
+ * sequences on the DR side and start the reverse task. If changes arrive after the fence, it
+ * refuses, says how many, starts the forward task again if it paused it, and lifts the fence it
+ * raised: nothing is lost and the state is as before. Switch back lifts the fence.
  */
 export async function switchover(id: string, opts: { writesStopped: boolean; endForward?: boolean }): Promise<ActionReport> {
   if (!opts.writesStopped) {
     throw precondition('Stop writing business data first, then confirm it (writesStopped): to prevent data loss, no new data may be written to the database during the switchover');
   }
   return run(id, 'switchover', async (r, step) => {
-    step('Wait until the forward task has no latency', `${await waitNoLatency(r.forward.id, 'the forward task')} ms`);
     step('Writes stopped', 'confirmed by the operator');
-    step('Pause the forward task', await pauseAndWait(r.forward, 'the forward task to pause'));
+    const prod = await productionOf(r.forward.id);
+    const fence = prod.engine.fence;
+    if (!fence) throw precondition(`A ${prod.cfg.engine} source has no write fence, so a switchover cannot make sure that no write is lost`);
+    const raised = await fence.raise(prod.cfg);
+    if (!raised.raised) {
+      throw precondition(
+        `The source cannot be fenced against writes: ${raised.problem ?? 'unknown reason'}. Run on the source: ${raised.manual.join('; ')}; then start the switchover again (DTS checks that the fence holds)`,
+      );
+    }
+    step('Fence the source against writes', raised.done.join('; '));
+    let paused = false;
+    try {
+      const fencedAt = await fence.position(prod.cfg);
+      const before = await waitAppliedThrough(r.forward.id, fencedAt, fence.reached);
+      step('Wait until the forward task has applied through the source position', `${r.forward.id} applied through ${fencedAt}`);
+      await new Promise((res) => setTimeout(res, QUIET_MS));
+      const quietAt = await fence.position(prod.cfg);
+      const quiet = await waitAppliedThrough(r.forward.id, quietAt, fence.reached);
+      if (quiet > before) throw precondition(arrived(quiet - before, `in ${QUIET_MS / 1000} s`));
+      step('Check that no change arrives after the fence', `none in ${QUIET_MS / 1000} s, through source position ${quietAt}`);
+      step('Pause the forward task', await pauseAndWait(r.forward, 'the forward task to pause'));
+      paused = true;
+      const last = await appliedRows(r.forward.id);
+      if (last > before) throw precondition(arrived(last - before, 'before the forward task paused'));
+    } catch (e) {
+      const undo: string[] = [];
+      if (paused) {
+        await startTask(r.forward.id);
+        undo.push(`the forward task ${r.forward.id} is started again, so every change reaches the DR side`);
+      }
+      if (raised.by === 'dts') undo.push(`the fence is lifted: ${await fence.lift(prod.cfg)}`);
+      const msg = e instanceof Error ? e.message : String(e);
+      throw precondition(`${msg}${undo.length ? `. The switchover stopped: ${undo.join('; ')}` : ''}`);
+    }
     await moveSequences(r.reverse.id, 'dr', step);
     await startTask(r.reverse.id);
     step('Start the reverse task', `${r.reverse.id} is ${await waitStatus(r.reverse.id, [TaskStatus.Running, TaskStatus.Retrying], 'the reverse task to start')}`);

@@ -49,6 +49,14 @@ describe('allowedActions', () => {
     assert.deepEqual(allowedActions({ ...base, status: 'Finished', desiredState: 'Ended', startedAt: new Date() }), ['release']);
   });
 
+  it('a reverse or two-way task that is Failed or Paused can change its Conflict Resolution Policy; a one-way task has none', () => {
+    const reverse = { ...base, topology: 'Reverse' as const, startedAt: new Date() };
+    assert.ok(allowedActions({ ...reverse, status: 'Failed', desiredState: 'Stopped' }).includes('changePolicy'));
+    assert.ok(allowedActions({ ...reverse, topology: 'TwoWay', status: 'Paused', desiredState: 'Paused' }).includes('changePolicy'));
+    assert.ok(!allowedActions({ ...reverse, status: 'Running', desiredState: 'Running' }).includes('changePolicy'), 'not while it runs');
+    assert.ok(!allowedActions({ ...base, status: 'Failed', desiredState: 'Stopped', startedAt: new Date() }).includes('changePolicy'));
+  });
+
   it('the forward direction of a two-way pair configures its reverse direction once Running', () => {
     const fwd = { ...base, topology: 'TwoWay' as const, status: 'Running', desiredState: 'Running', startedAt: new Date() };
     assert.ok(allowedActions(fwd).includes('configureReverse'));

@@ -6,6 +6,7 @@ import { TaskStatus } from '../task-status';
 export const TASK_ACTIONS = [
   'configure',
   'configureReverse',
+  'changePolicy',
   'precheck',
   'start',
   'startReverse',
@@ -42,6 +43,8 @@ export function allowedActions(t: ActionFacts): TaskAction[] {
   if (t.desiredState === 'Released') return out;
   if (!gone && CONFIGURABLE.includes(t.status) && t.desiredState !== 'Running') out.push('configure', 'precheck');
   if (!gone && t.topology === 'TwoWay' && t.direction === 'Forward' && t.status === TaskStatus.Running && !t.paired) out.push('configureReverse');
+  // the Conflict Resolution Policy of a task that detects conflicts, while it does not run
+  if (!gone && t.topology !== 'OneWay' && (t.status === TaskStatus.Failed || (t.status === TaskStatus.Paused && t.desiredState !== 'Running'))) out.push('changePolicy');
   const startable =
     !gone &&
     t.status !== TaskStatus.Finished &&

@@ -77,6 +77,24 @@ export const eventView = z.object({
   createdAt: z.date(),
 });
 
+/**
+ * What the task's capture keeps on its source so that it can resume (services/retained-probe.ts
+ * measures it periodically): the WAL behind its replication slot (PostgreSQL), or the binlog
+ * files from its position on (MySQL). Release frees it.
+ */
+export const retainedView = z.object({
+  kind: z.enum(['wal', 'binlog']),
+  /** bytes; null when unknown (note says why) */
+  bytes: z.number().nullable(),
+  /** when it was measured; null when no measurement has succeeded yet */
+  at: z.date().nullable(),
+  /** PostgreSQL 13+: the slot's wal_status (reserved, extended, unreserved, lost) */
+  walStatus: z.string().nullable(),
+  /** PostgreSQL 13+: safe_wal_size, WAL that may still be written before the slot is in danger */
+  safeBytes: z.number().nullable(),
+  note: z.string().nullable(),
+});
+
 export const taskSummaryView = z.object({
   id: z.string(),
   name: z.string(),
@@ -106,6 +124,8 @@ export const taskSummaryView = z.object({
   progress: z.object({ rowsDone: z.number(), rowsEstimated: z.number(), tables: z.number(), tablesDone: z.number() }).nullable(),
   /** the actions the task's state allows (the services still decide) */
   actions: z.array(z.enum(TASK_ACTIONS)),
+  /** the WAL or binlog the task keeps on its source; null when it was never measured */
+  retained: retainedView.nullable(),
 });
 
 export const taskDetailView = taskSummaryView.extend({
@@ -140,6 +160,8 @@ export const conflictView = z.object({
   action: z.enum(['overwritten', 'ignored', 'failed', 'inserted', 'skipped']),
   /** the source's row image, by destination column */
   sourceImage: z.record(z.string(), z.unknown()).nullable(),
+  /** for an UPDATE, the source's old row image (before the change), by destination column */
+  beforeImage: z.record(z.string(), z.unknown()).nullable(),
   /** the destination's row before the change, or null when there was none */
   targetImage: z.record(z.string(), z.unknown()).nullable(),
   /** source position of the transaction, and its commit time on the source */
@@ -152,6 +174,7 @@ export type EndpointView = z.infer<typeof endpointView>;
 export type MetricView = z.infer<typeof metricView>;
 export type PrecheckRunView = z.infer<typeof precheckRunView>;
 export type TaskSummaryView = z.infer<typeof taskSummaryView>;
+export type RetainedView = z.infer<typeof retainedView>;
 export type TaskDetailView = z.infer<typeof taskDetailView>;
 export type EventView = z.infer<typeof eventView>;
 export type ConflictView = z.infer<typeof conflictView>;
@@ -219,6 +242,22 @@ export function toPrecheckRunView(run: PrecheckRun & { items: PrecheckItem[] }):
   };
 }
 
+const RETAINED_KIND: Partial<Record<Endpoint['engine'], RetainedView['kind']>> = { postgres: 'wal', mysql: 'binlog' };
+const asNumber = (n: bigint | null): number | null => (n === null ? null : Number(n));
+
+export function toRetainedView(t: TaskWithEndpoints): RetainedView | null {
+  const kind = RETAINED_KIND[t.source.engine];
+  if (!kind || (t.retainedAt === null && t.retainedNote === null)) return null;
+  return {
+    kind,
+    bytes: asNumber(t.retainedBytes),
+    at: t.retainedAt,
+    walStatus: t.retainedWalStatus,
+    safeBytes: asNumber(t.retainedSafeBytes),
+    note: t.retainedNote,
+  };
+}
+
 type PeerBrief = { id: string; status: string; desiredState: string };
 export type TaskWithEndpoints = Task & { source: Endpoint; dest: Endpoint };
 /** a task as the list and the detail page read it: with its paired task, from either side of the link */
@@ -265,6 +304,7 @@ export function toTaskSummaryView(t: TaskWithPeer, extra: SummaryExtras): TaskSu
       precheckState: extra.precheckState,
       paired,
     }),
+    retained: toRetainedView(t),
   };
 }
 
@@ -332,6 +372,7 @@ export function toConflictView(c: Conflict): ConflictView {
     policy: c.policy,
     action: c.action as ConflictView['action'],
     sourceImage: asObject(c.sourceImage),
+    beforeImage: asObject(c.beforeImage),
     targetImage: asObject(c.targetImage),
     position: c.position,
     sourceTime: c.sourceTime,

@@ -1,5 +1,6 @@
 // Configure a task. The connection, object and sync-type configuration can change only before
-// the task starts (Not Started, Precheck Failed); settings also while Paused; the name at any
+// the task starts (Not Started, Precheck Failed); settings also while Paused or Failed (a task
+// Failed under the TaskFailed policy gets another policy, then starts again); the name at any
 // time. A changed configuration invalidates the last precheck: the task must pass a new one.
 // The reverse direction of a two-way pair stays incremental only, without Exclude DDL Operations.
 import { z } from 'zod';
@@ -43,7 +44,7 @@ export type TaskUpdate = z.input<typeof taskUpdate>;
 const ADDRESS_FIELDS = ['engine', 'host', 'port', 'database', 'user'] as const;
 
 const CONFIGURABLE: string[] = [TaskStatus.NotStarted, TaskStatus.PrecheckFailed];
-const SETTINGS_CONFIGURABLE: string[] = [...CONFIGURABLE, TaskStatus.Paused];
+const SETTINGS_CONFIGURABLE: string[] = [...CONFIGURABLE, TaskStatus.Paused, TaskStatus.Failed];
 
 export async function updateTask(input: TaskUpdate): Promise<TaskDetailView> {
   const u = parseInput(taskUpdate, input);
@@ -58,7 +59,7 @@ export async function updateTask(input: TaskUpdate): Promise<TaskDetailView> {
       throw precondition(`Task ${u.id} is ${locked.status}; the source, destination, objects and synchronization types can be changed only before the task starts`);
     }
     if (u.settings && !SETTINGS_CONFIGURABLE.includes(locked.status)) {
-      throw precondition(`Task ${u.id} is ${locked.status}; its settings can be changed only before it starts or while it is Paused`);
+      throw precondition(`Task ${u.id} is ${locked.status}; its settings can be changed only before it starts, or while it is Paused or Failed`);
     }
     const task = await tx.task.findUniqueOrThrow({ where: { id: u.id }, include: { source: true, dest: true } });
     if (task.topology === 'TwoWay' && task.direction === 'Reverse') checkReverseDirectionChange(u);

@@ -69,7 +69,7 @@ describe('MySQL precheck (MariaDB)', { skip }, () => {
       'source.connectivity', 'target.connectivity', 'source.version', 'target.version', 'source.log_bin', 'source.binlog_format',
       'source.binlog_row_image', 'source.binlog_retention', 'source.replication_privilege', 'source.select_privilege',
       'source.heartbeat_privilege', 'source.primary_key', 'source.storage_engine', 'source.filters', 'source.helper_objects', 'target.create_privilege',
-      'target.write_privilege', 'target.checkpoint_privilege', 'target.conflicting_tables', 'target.same_database', 'target.helper_objects',
+      'target.write_privilege', 'target.checkpoint_privilege', 'target.conflicting_tables', 'target.same_database', 'target.foreign_key_cascades', 'target.triggers', 'target.helper_objects',
     ]);
     for (const it of items.values()) assert.equal(it.result, 'pass', `${it.key}: ${it.cause ?? ''}`);
     assert.equal(item(items, 'source.connectivity').name, 'Source Database Connectivity');

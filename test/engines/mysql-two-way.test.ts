@@ -109,6 +109,22 @@ describe('MySQL (MariaDB 10.11): two-way synchronization', { skip: NO_MARIADB },
         }
         assert.equal(await value(s.source, 1), 'from A', 'nothing overwritten');
         assert.equal(await value(s.target, 1), 'from B');
+        // as the reason says: change the policy of the Failed tasks, then start them again
+        const { updateTask } = await import('../../server/services/update-task');
+        const { startTask } = await import('../../server/services/start-task');
+        for (const id of [fwd, rev]) {
+          const changed = await updateTask({ id, settings: { conflictPolicy: 'Ignore' } });
+          assert.equal(changed.settings.conflictPolicy, 'Ignore');
+          assert.ok(changed.actions.includes('changePolicy'), 'the console offers Change Conflict Resolution Policy');
+          await startTask(id);
+        }
+        await waitStatus(fwd, 'Running');
+        await waitStatus(rev, 'Running');
+        await waitMyApplied(s.source, s.target, fwd);
+        await waitMyApplied(s.target, s.source, rev);
+        assert.equal(await value(s.target, 11), 'only A', 'the task resumed with the new policy');
+        assert.equal(await value(s.source, 12), 'only B');
+        assert.equal(await value(s.source, 1), 'from A', 'Ignore keeps each side');
         await setDesired(fwd, 'Released');
         await setDesired(rev, 'Released');
         return;
@@ -136,6 +152,7 @@ describe('MySQL (MariaDB 10.11): two-way synchronization', { skip: NO_MARIADB },
         assert.deepEqual(c.map((x) => `${x.kind} ${x.keyText} ${x.action}`).sort(), [`unique_conflict {"id":"100"} ${action}`, `update_differs {"id":"1"} ${action}`], `task ${id}`);
         const differs = c.find((x) => x.kind === 'update_differs');
         assert.deepEqual(differs?.sourceImage, { id: '1', v: mine }, 'the source row image');
+        assert.deepEqual(differs?.beforeImage, { id: '1', v: 'orig' }, "the source's old row image");
         assert.equal(String((differs?.targetImage as Record<string, unknown> | null)?.v), theirs, 'the destination row image');
         assert.equal(differs?.policy, policy);
       }

@@ -85,6 +85,7 @@ for (const version of testVersions()) {
       const differs = r.recorded.find((c) => c.kind === 'update_differs');
       assert.deepEqual(differs?.targetImage, { id: 2, v: 't2', u: 'u2' }, 'the destination row before the change');
       assert.deepEqual(differs?.sourceImage, { id: '2', v: 's2b', u: 'u2' });
+      assert.deepEqual(differs?.beforeImage, { id: '2', v: 's2', u: 'u2' }, "the source's old row image");
       const blocked = r.recorded.find((c) => c.kind === 'unique_conflict' && c.key.id === '10');
       assert.deepEqual(blocked?.targetImage, { id: 6, v: 't6', u: 'u6' }, 'the row holding the unique value');
     });

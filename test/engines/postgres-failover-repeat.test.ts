@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { checksum } from '../helpers/pg';
 import { createTask, setDesired, stopMeta, suiteHooks, waitApplied, waitStatus, type Pair } from '../helpers/harness';
+import { reversePair } from '../helpers/reverse-pair';
 
 describe('PostgreSQL 18: repeated failover and switch back', () => {
   let pair: Pair;
@@ -33,14 +34,7 @@ describe('PostgreSQL 18: repeated failover and switch back', () => {
 
   it('three rounds of failover and switch back with writes between them: no error, nothing lost', async () => {
     const svc = await import('../../server/services/failover');
-    const { createReverseTask } = await import('../../server/services/create-reverse-task');
-    await pair.source.query('src', `CREATE SCHEMA app; CREATE TABLE app.orders (id serial PRIMARY KEY, v text); INSERT INTO app.orders (v) SELECT 'p' FROM generate_series(1, 100)`);
-    const fwd = await createTask(pair, 'src', 'dst', { objects: { schemas: [{ name: 'app' }] } });
-    await setDesired(fwd, 'Running');
-    await waitStatus(fwd, 'Running');
-    const rev = (await createReverseTask(fwd)).id;
-    await waitStatus(rev, 'Performing Initial Synchronization', 60_000);
-    await (await import('../../server/services/run-precheck')).ignorePrecheckWarnings(rev);
+    const { fwd, rev } = await reversePair(pair, `CREATE SCHEMA app; CREATE TABLE app.orders (id serial PRIMARY KEY, v text); INSERT INTO app.orders (v) SELECT 'p' FROM generate_series(1, 100)`);
 
     // a writer on the side that takes writes, stopped for each action as the seed asks
     const write = async (side: 'source' | 'target', tag: string) => {

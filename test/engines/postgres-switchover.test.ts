@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { checksum, testVersions } from '../helpers/pg';
 import { createTask, setDesired, stopMeta, suiteHooks, waitApplied, waitStatus, type Pair } from '../helpers/harness';
+import { switchoverSteps } from '../helpers/reverse-pair';
 
 for (const version of testVersions()) {
   describe(`PostgreSQL ${version}: switchover, switch back and failover with sequences`, () => {
@@ -38,7 +39,7 @@ for (const version of testVersions()) {
 
       // planned switchover: the DR side becomes the primary
       const report = await svc.switchover(fwd, { writesStopped: true });
-      assert.deepEqual(report.steps.map((s) => s.step), ['Wait until the forward task has no latency', 'Writes stopped', 'Pause the forward task', 'Move sequences', 'Start the reverse task']);
+      assert.deepEqual(report.steps.map((s) => s.step), await switchoverSteps());
       await waitStatus(rev, 'Running');
       await pair.target.query('dst', `INSERT INTO app.orders (v) SELECT 'dr' FROM generate_series(1, 10)`);
       const drIds = await pair.target.query<{ min: number; max: number }>('dst', `SELECT min(id), max(id) FROM app.orders WHERE v = 'dr'`);
@@ -48,7 +49,7 @@ for (const version of testVersions()) {
 
       // switch back: production takes over again after the DR side's keys
       const back = await svc.switchBack(rev);
-      assert.equal(back.steps.at(-1)?.step, 'Start the forward task');
+      assert.equal(back.steps.at(-1)?.step, 'Lift the write fence');
       await waitStatus(fwd, 'Running');
       await pair.source.query('src', `INSERT INTO app.orders (v) VALUES ('back')`);
       assert.equal((await pair.source.query<{ id: number }>('src', `SELECT id FROM app.orders WHERE v = 'back'`))[0].id, 161);

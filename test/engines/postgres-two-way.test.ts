@@ -162,6 +162,8 @@ for (const version of testVersions()) {
           assert.deepEqual(c.map((x) => `${x.kind} ${x.keyText} ${x.action}`).sort(), [`unique_conflict {"id":"100"} ${action}`, `update_differs {"id":"1"} ${action}`], `task ${id}`);
           const differs = c.find((x) => x.kind === 'update_differs');
           assert.deepEqual(differs?.sourceImage, { id: '1', v: mine }, 'the source row image');
+          assert.deepEqual(differs?.beforeImage, { id: '1', v: 'orig' }, "the source's old row image");
+        assert.deepEqual(differs?.beforeImage, { id: '1', v: 'orig' }, "the source's old row image");
           assert.deepEqual(differs?.targetImage, { id: 1, v: theirs }, 'the destination row image');
           assert.equal(differs?.policy, policy);
         }

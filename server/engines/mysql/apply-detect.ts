@@ -90,7 +90,7 @@ export class DetectingApply {
         if (!isDuplicate(e)) throw e;
         // the new values hit another row's key or unique value
         const blockers = await this.c.select(blockersSql(m, t, c.after, match));
-        if (this.decide(m, 'unique_conflict', 'update', c.after, blockers[0] ?? null, txn) !== 'overwritten') return true;
+        if (this.decide(m, 'unique_conflict', 'update', c.after, blockers[0] ?? null, txn, c.before) !== 'overwritten') return true;
         if (blockers.length) await this.c.exec(deleteImagesSql(m, t, blockers));
         return (await this.c.exec(sql)) > 0;
       }
@@ -100,27 +100,27 @@ export class DetectingApply {
     const existing = await this.c.select(lockRowSql(m, t, match));
     if (existing.length) {
       // the destination row is not the source's old row: it was changed on both sides
-      if (this.decide(m, 'update_differs', 'update', c.after, existing[0], txn) === 'overwritten') await attempt(false);
+      if (this.decide(m, 'update_differs', 'update', c.after, existing[0], txn, c.before) === 'overwritten') await attempt(false);
       return;
     }
     // no row: the UPDATE becomes an INSERT (DTS rule), which may conflict in turn
     const complete = cols.length === m.columns.length;
-    this.found.push(this.record(m, 'update_missing', 'update', c.after, null, complete ? 'inserted' : 'skipped', txn));
+    this.found.push(this.record(m, 'update_missing', 'update', c.after, null, complete ? 'inserted' : 'skipped', txn, c.before));
     if (complete) await this.insertOne(m, t, c.after, 'update', txn);
   }
 
   /** applies the policy to a conflict: records it, and fails the apply under TaskFailed */
-  private decide(m: TableMapping, kind: ConflictKind, op: 'insert' | 'update', row: Row, image: TargetRow | null, txn: TxnRef) {
+  private decide(m: TableMapping, kind: ConflictKind, op: 'insert' | 'update', row: Row, image: TargetRow | null, txn: TxnRef, before: Row | null = null) {
     const policy = this.handling.policy;
     const action = policy === 'Overwrite' ? 'overwritten' : policy === 'Ignore' ? 'ignored' : 'failed';
-    const rec = this.record(m, kind, op, row, image, action, txn);
+    const rec = this.record(m, kind, op, row, image, action, txn, before);
     this.found.push(rec);
     if (action === 'failed') throw new ConflictFailure(rec, m);
     return action;
   }
 
-  private record(m: TableMapping, kind: ConflictKind, op: ConflictRecord['op'], row: Row, target: TargetRow | null, action: ConflictRecord['action'], txn: TxnRef): ConflictRecord {
+  private record(m: TableMapping, kind: ConflictKind, op: ConflictRecord['op'], row: Row, target: TargetRow | null, action: ConflictRecord['action'], txn: TxnRef, before: Row | null = null): ConflictRecord {
     const key = Object.fromEntries(m.keyColumns.map((k) => [targetName(m, k), row[k]]));
-    return { table: m.target, key, kind, op, sourceImage: toTarget(m, row), targetImage: target, action, position: txn.position, commitTime: txn.commitTime };
+    return { table: m.target, key, kind, op, sourceImage: toTarget(m, row), beforeImage: before ? toTarget(m, before) : null, targetImage: target, action, position: txn.position, commitTime: txn.commitTime };
   }
 }

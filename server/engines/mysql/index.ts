@@ -1,8 +1,10 @@
 // The MySQL engine (MySQL and MariaDB), assembled from its capability files.
 import type { EngineModule } from '../types';
 import { isConnectionError } from './connect';
+import { writeFence } from './fence';
 import { introspector } from './introspect';
 import { prechecker } from './precheck';
+import { retainedProbe } from './retained';
 import { schemaSync } from './schema';
 import { sequenceSync } from './sequences';
 import { snapshotSource } from './snapshot';
@@ -19,4 +21,6 @@ export const mysqlEngine: EngineModule = {
   stream: streamSource,
   writer: writerTarget,
   sequences: sequenceSync,
+  retained: retainedProbe,
+  fence: writeFence,
 };

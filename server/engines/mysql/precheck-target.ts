@@ -1,10 +1,12 @@
-// Precheck items that look at the MySQL destination (and one that compares both sides).
+// Precheck items that look at the MySQL destination (and some that compare both sides); those
+// about what DTS's writes set off there (cascades, triggers) are in precheck-apply.ts.
 import type { TableRef } from '../types';
 import { tableKey } from '../types';
 import { q, qualify, rows, type MyConnection } from './connect';
 import { CHECKPOINT, DTS_DATABASE, MARKER } from './names';
 import { conflictingTablesCheck, dataSync, listNames, listStatements, pass, tablesExistCheck } from '../shared/precheck-util';
 import { grantee, qualifiedList, readGrants, type Check, type CheckContext } from './precheck-util';
+import { applyChecks } from './precheck-apply';
 
 /** the destination tables of the mappings that exist */
 async function existingTargets(c: MyConnection, refs: TableRef[]): Promise<Set<string>> {
@@ -112,4 +114,6 @@ export const targetChecks: Check[] = [
       };
     },
   },
+  // foreign-key cascades and triggers on the rows DTS writes (precheck-apply.ts)
+  ...applyChecks,
 ];

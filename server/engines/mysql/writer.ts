@@ -4,6 +4,17 @@
 // transaction writes the task's row of dts.dts_checkpoint before COMMIT, and starts with the
 // dts.dts_marker row of the task's origin, so a binlog reader of the opposite direction knows the
 // transaction came from DTS.
+//
+// Foreign keys: every session writes with foreign_key_checks = 0, and the cascades InnoDB did on
+// the source (which the binlog does not carry) are applied as explicit statements by
+// cascades.ts, in their place in the stream; that file's header explains the choice and the
+// ordering rules the apply loop below keeps.
+//
+// Triggers: MySQL has no session_replication_role, so a destination trigger fires on the rows
+// DTS writes. Every session the writer writes with (the incremental connection and each bulk
+// loader) sets the user variable @dts_apply to the task's id; a trigger guarded with
+// `IF @dts_apply IS NULL THEN … END IF` leaves those rows alone. The precheck item
+// `target.triggers` names the destination triggers without that guard, with the fix.
 import type { ResultSetHeader } from 'mysql2';
 import type { ApplyResult, BulkStream, ConnectionConfig, Row, TableMapping, Transaction, Writer, WriterTarget } from '../types';
 import { tableKey } from '../types';
@@ -15,12 +26,21 @@ import { connect, lit, qualify, rows as selectRows, withConnection, type MyConne
 import { CHECKPOINT, DTS_DATABASE, MARKER } from './names';
 import { CHECKPOINT_TABLE, describeServer, ensureMyHelpers, guardMyHelpers, MARKER_TABLE, MyHelperObjectError, releaseMyHelpers } from './helper-objects';
 import { comparePos } from './types';
+import { readCascades, type CascadeClient, type CascadeGraph, type RowChange } from './cascades';
 
 /** changes per coalesced run of the one-way apply */
 const FLUSH_CHANGES = 5_000;
 /** errors where applying the run in exact source order works (a unique value moving between rows) */
 const REPLAYABLE = new Set([1062, 1048, 1451, 1452]);
 const ER_BAD_NULL_ERROR = 1048;
+
+/** the user variable a destination trigger checks to leave the rows DTS writes alone */
+export const APPLY_VARIABLE = '@dts_apply';
+
+/** the session settings of every connection the writer writes with */
+function applySession(taskId: string, replica: boolean): string {
+  return `SET ${replica ? 'SESSION foreign_key_checks = 0, ' : ''}${APPLY_VARIABLE} = ${lit(taskId)}`;
+}
 
 type Exec = (sql: string) => Promise<ResultSetHeader>;
 
@@ -38,11 +58,19 @@ class MyWriter implements Writer {
   /** bulk loads by LOAD DATA LOCAL INFILE (about 1.7x the rows/s of multi-row INSERT) */
   private infile = false;
   private exec: Exec = async (sql) => (await this.client.query(sql))[0] as ResultSetHeader;
-  private detectClient: DetectClient = {
+  private detectClient: DetectClient & CascadeClient = {
     exec: async (sql) => (await this.exec(sql)).affectedRows,
     select: (sql) => selectRows<TargetRow>(this.client, sql),
     table: (m) => this.table(m),
   };
+  /** the destination's cascading foreign keys between the mapped tables, read at the first apply */
+  private cascadeGraph: { mappings: Map<string, TableMapping>; graph: Promise<CascadeGraph> } | null = null;
+  /** the graph of the apply in progress, null when nothing cascades */
+  private graph: CascadeGraph | null = null;
+  /** cascading changes of the current run, applied when it is flushed */
+  private pendingCascades: { m: TableMapping; c: RowChange }[] = [];
+  /** source tables those cascades write: a change of one flushes the run first */
+  private cascadeTargets = new Set<string>();
 
   constructor(
     private client: MyConnection,
@@ -85,8 +113,17 @@ class MyWriter implements Writer {
 
   private async loader(): Promise<MyConnection> {
     const c = this.loaders.pop() ?? (await connect(this.cfg));
-    if (this.replica) await c.query('SET SESSION foreign_key_checks = 0');
+    await c.query(applySession(this.taskId, this.replica));
     return c;
+  }
+
+  private cascades(mappings: Map<string, TableMapping>): Promise<CascadeGraph> {
+    if (this.cascadeGraph?.mappings !== mappings) {
+      const graph = readCascades(this.client, [...mappings.values()]);
+      graph.catch(() => (this.cascadeGraph = null));
+      this.cascadeGraph = { mappings, graph };
+    }
+    return this.cascadeGraph.graph;
   }
 
   async load(m: TableMapping, data: BulkStream, mode: 'empty' | 'merge', onProgress?: (bytes: number) => void) {
@@ -113,6 +150,9 @@ class MyWriter implements Writer {
     const handling = opts.conflicts;
     const detector = handling ? new DetectingApply(this.detectClient, handling) : null;
     try {
+      const graph = await this.cascades(opts.mappings);
+      const cascades = graph.empty ? null : graph;
+      this.graph = cascades;
       if (!this.inTxn) {
         this.inTxn = true;
         await this.exec('START TRANSACTION');
@@ -134,19 +174,28 @@ class MyWriter implements Writer {
           completeFromBefore(c);
           const m = c.op === 'truncate' ? undefined : opts.mappings.get(tableKey(c.table));
           if (c.op !== 'truncate' && !m) continue;
+          // a row change whose cascade (cascades.ts) the destination must also get
+          const cascade = m && c.op !== 'truncate' && cascades?.cascades(m, c) ? { m, c } : null;
           if (m && c.op !== 'truncate' && (detect || !(await this.table(m)).keyUnique)) {
             // row by row, in order: conflict detection, or a table without a unique key
             await this.flush(co);
             if (detect && detector) await detector.apply(m, c, t);
             else await this.applyKeyless(m, c);
+            if (cascade) await cascades?.apply(this.detectClient, [cascade]);
             continue;
           }
+          if (cascades && m && this.mustFlushFor(co, cascades, m, !!cascade)) await this.flush(co);
           if (co.add(c, t)) {
+            if (cascade && cascades) {
+              this.pendingCascades.push(cascade);
+              for (const k of cascades.descendants(cascade.m.source)) this.cascadeTargets.add(k);
+            }
             if (co.size >= FLUSH_CHANGES) await this.flush(co);
             continue;
           }
           await this.flush(co);
           await this.applyBarrier(c, opts.mappings);
+          if (cascade) await cascades?.apply(this.detectClient, [cascade]);
         }
         if (!t.partial) last = t;
       }
@@ -175,7 +224,22 @@ class MyWriter implements Writer {
     this.pending = 0;
   }
 
+  /**
+   * A change keeps its place relative to cascades: the run is flushed first when the change is
+   * of a table a cascade pending in the run writes (it came after that cascade), or when the
+   * change cascades to a table the run has changes of (those came before it).
+   */
+  private mustFlushFor(co: Coalescer, graph: CascadeGraph, m: TableMapping, cascading: boolean): boolean {
+    if (this.cascadeTargets.has(tableKey(m.source))) return true;
+    if (!cascading) return false;
+    const below = graph.descendants(m.source);
+    for (const k of co.runs.keys()) if (below.has(k)) return true;
+    return false;
+  }
+
   private async rollback(): Promise<void> {
+    this.pendingCascades = [];
+    this.cascadeTargets.clear();
     this.pending = 0;
     if (!this.inTxn) return;
     this.inTxn = false;
@@ -199,8 +263,9 @@ class MyWriter implements Writer {
     const cols = definedColumns(c.after, m);
     const complete = cols.length === m.columns.length;
     if (complete && this.replica) {
-      // foreign key checks are off, so a DELETE cascades to nothing: the old key goes, and the
-      // new key gets exactly this image whatever the destination holds there
+      // foreign key checks are off, so a DELETE cascades to nothing (the caller applies the
+      // ON UPDATE cascade of the key change itself): the old key goes, and the new key gets
+      // exactly this image whatever the destination holds there
       await this.exec(deleteSql(m, t, [c.before]));
       await this.upsertOne(m, t, c.after, cols);
       return;
@@ -238,6 +303,9 @@ class MyWriter implements Writer {
   /** applies the net effect of the run; on a constraint error, replays it change by change */
   private async flush(co: Coalescer): Promise<void> {
     if (!co.size) return;
+    const cascading = this.pendingCascades;
+    this.pendingCascades = [];
+    this.cascadeTargets.clear();
     const runs = [...co.runs.values()];
     const tables = await Promise.all(runs.map((r) => this.table(r.mapping)));
     await this.exec('SAVEPOINT dts_run');
@@ -260,6 +328,8 @@ class MyWriter implements Writer {
         }
       }
     }
+    // the run's statements write none of the tables these cascades write: the two commute
+    if (cascading.length) await this.graph?.apply(this.detectClient, cascading);
     await this.exec('RELEASE SAVEPOINT dts_run');
     co.clear();
   }
@@ -339,8 +409,9 @@ export const writerTarget: WriterTarget = {
   async openWriter(cfg, { taskId, originName, replicaRole }) {
     const c = await connect(cfg);
     try {
-      // foreign keys are the source's business: rows arrive in source commit order, tables in any
-      if (replicaRole) await c.query('SET SESSION foreign_key_checks = 0');
+      // foreign keys are checked on the source: rows arrive in source commit order, tables in
+      // any, and cascades are applied by the writer (cascades.ts); triggers see @dts_apply
+      await c.query(applySession(taskId, replicaRole));
       await createTables(c, cfg);
       const w = new MyWriter(c, cfg, taskId, originName, replicaRole);
       await w.init();

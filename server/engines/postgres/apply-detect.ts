@@ -252,7 +252,7 @@ export class DetectingApply {
         // the new values hit another row's key or unique value
         const blockers = await this.c.run(blockersSql(m, t, c.after, true));
         const image = parseImage((blockers.rows[0] as { image?: string } | undefined)?.image);
-        if (this.decide(m, 'unique_conflict', 'update', c.after, image, txn, local) !== 'overwritten') return true;
+        if (this.decide(m, 'unique_conflict', 'update', c.after, image, txn, local, c.before) !== 'overwritten') return true;
         await this.c.run(deleteByTidSql(m, blockers.rows.map((b: { tid: string }) => b.tid)));
         return !!(await this.c.run(statement(guarded))).rowCount;
       }
@@ -263,31 +263,31 @@ export class DetectingApply {
     if (existing.rowCount) {
       // the destination row is not the source's old row: it was changed on both sides
       const image = parseImage((existing.rows[0] as { image: string }).image);
-      if (this.decide(m, 'update_differs', 'update', c.after, image, txn, local) === 'overwritten') await attempt(false);
+      if (this.decide(m, 'update_differs', 'update', c.after, image, txn, local, c.before) === 'overwritten') await attempt(false);
       return;
     }
     // no row: the UPDATE becomes an INSERT (DTS rule), which may conflict in turn
     const complete = cols.length === m.columns.length;
-    local.push(this.record(m, 'update_missing', 'update', c.after, null, complete ? 'inserted' : 'skipped', txn));
+    local.push(this.record(m, 'update_missing', 'update', c.after, null, complete ? 'inserted' : 'skipped', txn, c.before));
     if (complete) await this.insertOne(m, t, c.after, 'update', txn, local);
   }
 
   /** applies the policy to a conflict: records it, and fails the apply under TaskFailed */
-  private decide(m: TableMapping, kind: ConflictKind, op: 'insert' | 'update', row: Row, image: Record<string, unknown> | null, txn: TxnRef, local: ConflictRecord[]) {
+  private decide(m: TableMapping, kind: ConflictKind, op: 'insert' | 'update', row: Row, image: Record<string, unknown> | null, txn: TxnRef, local: ConflictRecord[], before: Row | null = null) {
     const policy = this.handling.policy;
     const action = policy === 'Overwrite' ? 'overwritten' : policy === 'Ignore' ? 'ignored' : 'failed';
-    const rec = this.record(m, kind, op, row, image, action, txn);
+    const rec = this.record(m, kind, op, row, image, action, txn, before);
     local.push(rec);
     if (action === 'failed') throw new ConflictFailure(rec, m);
     return action;
   }
 
-  private record(m: TableMapping, kind: ConflictKind, op: ConflictRecord['op'], row: Row, target: Record<string, unknown> | null, action: ConflictRecord['action'], txn: TxnRef): ConflictRecord {
+  private record(m: TableMapping, kind: ConflictKind, op: ConflictRecord['op'], row: Row, target: Record<string, unknown> | null, action: ConflictRecord['action'], txn: TxnRef, before: Row | null = null): ConflictRecord {
     const image = toTarget(m, row) ?? {};
     const key = Object.fromEntries(m.keyColumns.map((k) => {
       const name = m.columns.find((c) => c.source === k)?.target ?? k;
       return [name, row[k]];
     }));
-    return { table: m.target, key, kind, op, sourceImage: image, targetImage: target, action, position: txn.position, commitTime: txn.commitTime };
+    return { table: m.target, key, kind, op, sourceImage: image, beforeImage: before ? toTarget(m, before) : null, targetImage: target, action, position: txn.position, commitTime: txn.commitTime };
   }
 }

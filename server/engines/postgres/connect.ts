@@ -34,7 +34,8 @@ export function clientConfig(cfg: ConnectionConfig, opts: ConnectOptions = {}): 
     types: textTypes,
     // Values travel as text, so every session uses the formats the other side parses
     // unambiguously, whatever the server's defaults (as built-in logical replication does).
-    options: '-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3',
+    // default_transaction_read_only=off: DTS's sessions write through a switchover's fence (fence.ts)
+    options: '-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c default_transaction_read_only=off',
     keepAlive: true,
     ...(opts.statementTimeoutMs !== undefined ? { statement_timeout: opts.statementTimeoutMs } : {}),
   };

@@ -1,9 +1,11 @@
 // The PostgreSQL engine, assembled from its capability files.
 import type { EngineModule } from '../types';
 import { isConnectionError } from './connect';
+import { writeFence } from './fence';
 import { serverIdentity } from './identity';
 import { introspector } from './introspect';
 import { prechecker } from './precheck';
+import { retainedProbe } from './retained';
 import { schemaSync } from './schema';
 import { sequenceSync } from './sequences';
 import { snapshotSource } from './snapshot';
@@ -20,5 +22,7 @@ export const postgresEngine: EngineModule = {
   stream: streamSource,
   writer: writerTarget,
   sequences: sequenceSync,
+  retained: retainedProbe,
+  fence: writeFence,
   serverIdentity,
 };

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Conflict" ADD COLUMN     "beforeImage" JSONB;
+
