@@ -279,9 +279,11 @@ class MyChangeStream implements ChangeStream {
     const changes = t.skip ? [] : t.changes;
     const last = this.buffer.lastWaiting();
     if (!changes.length && last && !last.partial && !last.changes.length) {
-      // consecutive empty transactions (heartbeats, skipped, other tables): one is enough
+      // consecutive empty transactions (heartbeats, skipped, other tables): one is enough. Its
+      // commit time is the newest known: a heartbeat's is exact, while a binlog timestamp (a
+      // skipped echo's) is cut to the second and would make the latency jump back and forth
       last.position = position;
-      last.commitTime = commitTime;
+      if (commitTime > last.commitTime) last.commitTime = commitTime;
       last.bytes += t.bytes + size;
       last.origin = undefined;
       this.buffer.wake();
