@@ -20,3 +20,9 @@ export async function switchoverSteps(): Promise<string[]> {
   const { ACTION_TEXT } = await import('../../components/failover/action-text');
   return ACTION_TEXT.switchover.procedure.map((p) => p.step).filter((s) => s !== 'End the forward task');
 }
+
+/** the steps a switch back reports, as the console's dialog lists them */
+export async function switchBackSteps(): Promise<string[]> {
+  const { ACTION_TEXT } = await import('../../components/failover/action-text');
+  return ACTION_TEXT.switchBack.procedure.map((p) => p.step);
+}
