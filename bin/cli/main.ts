@@ -46,6 +46,11 @@ export const USAGE = `usage: dts <command> [options]          (DTS_URL, DTS_TOKE
   task failover <id>                 pause the forward task, move sequences, start the reverse task
   task switch-back <id>              wait for no latency, pause the reverse, move sequences, start the forward
   task switchover <id> --writes-stopped [--end-forward]
+                                     fence the source, wait until everything is applied, check
+                                     that nothing arrives, pause, move sequences, start the reverse
+  task continue <id>                 a failover, switch back or switchover that stopped midway
+                                     (readiness shows where) runs the steps it has not done
+  task dismiss-procedure <id>        ends a stopped procedure where it is; the tasks stay as they are
   task wait <id> --status <status> [--timeout <s>] [--interval <s>]
   task events <id> [--after <event id>] [--before <event id>] [--limit <n>] [--level info|warn|error]
   task metrics <id> [--since 1h | --from <iso> --to <iso>] [--limit <n>]

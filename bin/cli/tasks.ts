@@ -108,6 +108,10 @@ export async function taskCommand(client: Client, cmd: string, args: Args): Prom
       return client.tasks.switchBack.mutate({ id: id() });
     case 'switchover':
       return client.tasks.switchover.mutate({ id: id(), writesStopped: bool(args, 'writes-stopped'), endForward: bool(args, 'end-forward') });
+    case 'continue':
+      return client.tasks.continueProcedure.mutate({ id: id() });
+    case 'dismiss-procedure':
+      return client.tasks.dismissProcedure.mutate({ id: id() });
     case 'wait':
       return waitForStatus(client, id(), requireFlag(args, 'status'), durationMs(flag(args, 'timeout') ?? '300'), durationMs(flag(args, 'interval') ?? '1'));
     case 'events':

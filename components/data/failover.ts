@@ -11,6 +11,7 @@ export type PairAction = 'failover' | 'switchover' | 'switchBack';
 export type Readiness = RouterOutputs['tasks']['readiness'];
 export type ActionReport = RouterOutputs['tasks']['failover'];
 export type ActionStep = ActionReport['steps'][number];
+export type StoppedProcedure = NonNullable<Readiness['stopped']>;
 export type TaskEventView = RouterOutputs['events']['list']['items'][number];
 
 /** the readiness report; refreshed while the operator reads it (latency changes) */
@@ -44,5 +45,8 @@ export function usePairActions() {
     failover: useMutation(trpc.tasks.failover.mutationOptions({ onSettled })),
     switchBack: useMutation(trpc.tasks.switchBack.mutationOptions({ onSettled })),
     switchover: useMutation(trpc.tasks.switchover.mutationOptions({ onSettled })),
+    /** a procedure that stopped midway runs the steps it has not done */
+    continueProcedure: useMutation(trpc.tasks.continueProcedure.mutationOptions({ onSettled })),
+    dismissProcedure: useMutation(trpc.tasks.dismissProcedure.mutationOptions({ onSettled })),
   };
 }

@@ -97,9 +97,13 @@ export const ACTION_TEXT: Record<PairAction, ActionText> = {
   },
 };
 
-/** the server's event messages for an action's steps (server/services/failover.ts run()) */
-export function parseActionEvent(action: PairAction, message: string): { kind: 'started' } | { kind: 'step'; step: string; detail: string } | { kind: 'stopped'; reason: string } | null {
+/** the server's event messages for an action's steps (server/services/pair-procedure.ts runProcedure()) */
+export function parseActionEvent(
+  action: PairAction,
+  message: string,
+): { kind: 'started' } | { kind: 'continued' } | { kind: 'step'; step: string; detail: string } | { kind: 'stopped'; reason: string } | null {
   if (message === `${action} started`) return { kind: 'started' };
+  if (message === `${action} continued`) return { kind: 'continued' };
   const stepPrefix = `${action} step: `;
   if (message.startsWith(stepPrefix)) {
     const rest = message.slice(stepPrefix.length);

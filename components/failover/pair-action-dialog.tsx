@@ -11,6 +11,7 @@ import { ACTION_TEXT } from './action-text';
 import { allRequiredChecked, ConfirmStep, type Confirmed } from './confirm-step';
 import { ProgressStep } from './progress-step';
 import { ReadinessReport } from './readiness-report';
+import { StoppedProcedurePanel } from './stopped-procedure';
 
 type Phase = 'readiness' | 'confirm' | 'progress';
 const PHASES: Array<{ key: Phase; label: string }> = [
@@ -53,18 +54,40 @@ export function PairActionDialog({ taskId, action, onClose }: { taskId: string; 
   const baseline = useEventBaseline(taskId);
   const actions = usePairActions();
   const readOnly = useReadOnlyReason('tasks');
-  const m = actions[action];
+  // this action stopped midway: the dialog continues it (the confirmations were given when it started)
+  const [continuing, setContinuing] = useState(false);
+  const stopped = readiness.data?.stopped ?? null;
+  const resumable = stopped !== null && stopped.action === action && stopped.state !== 'Running';
+  const m = continuing ? actions.continueProcedure : actions[action];
   const events = useEventsAfter(taskId, phase === 'progress' ? baseline.afterId : null, m.isPending);
+  const [prior, setPrior] = useState<typeof stopped>(null);
 
   const run = () => {
     setPhase('progress');
     if (action === 'switchover') actions.switchover.mutate({ id: taskId, writesStopped: confirmed.writesStopped === true, endForward: confirmed.endForward === true });
     else actions[action].mutate({ id: taskId });
   };
+  const runContinue = () => {
+    setPrior(stopped);
+    setContinuing(true);
+    setPhase('progress');
+    actions.continueProcedure.mutate({ id: taskId });
+  };
+  const dismiss = () => actions.dismissProcedure.mutate({ id: taskId }, { onSuccess: () => void readiness.refetch() });
 
   const blocked = (readiness.data?.blockers.length ?? 0) > 0;
   const footer =
-    phase === 'readiness' ? (
+    phase === 'readiness' && resumable ? (
+      <>
+        <Button variant="primary" disabled={blocked || !baseline.ready} disabledReason={readOnly} onClick={runContinue}>
+          Continue {text.title}
+        </Button>
+        <Button disabled={actions.dismissProcedure.isPending} disabledReason={readOnly} onClick={dismiss}>
+          Dismiss
+        </Button>
+        <Button onClick={close}>Cancel</Button>
+      </>
+    ) : phase === 'readiness' ? (
       <>
         <Button variant="primary" disabled={!readiness.data || blocked} disabledReason={readOnly} onClick={() => setPhase('confirm')}>
           Continue
@@ -95,7 +118,11 @@ export function PairActionDialog({ taskId, action, onClose }: { taskId: string; 
           ) : readiness.error ? (
             <ErrorMessage error={readiness.error} />
           ) : (
-            <ReadinessReport readiness={readiness.data} text={text} />
+            <>
+              {stopped && <StoppedProcedurePanel stopped={stopped} />}
+              <ErrorMessage error={actions.dismissProcedure.error} className="mt-3" />
+              <ReadinessReport readiness={readiness.data} text={text} />
+            </>
           ))}
         {phase === 'confirm' && (
           <>
@@ -111,7 +138,8 @@ export function PairActionDialog({ taskId, action, onClose }: { taskId: string; 
             pending={m.isPending}
             report={m.data}
             error={m.error}
-            endForward={confirmed.endForward === true}
+            endForward={continuing ? prior?.endForward === true : confirmed.endForward === true}
+            prior={continuing ? (prior?.steps ?? []) : []}
           />
         )}
       </div>

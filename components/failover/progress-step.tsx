@@ -1,7 +1,7 @@
 'use client';
 // Step 3 of the failover dialogs: the steps as the server carries them out (from the task's
 // events while the action runs), then the steps the server returned.
-import type { ActionReport, PairAction, TaskEventView } from '../data/failover';
+import type { ActionReport, ActionStep, PairAction, TaskEventView } from '../data/failover';
 import { formatTime } from '../ui/format';
 import { ErrorMessage } from '../ui/states';
 import { parseActionEvent, type ActionText } from './action-text';
@@ -31,12 +31,12 @@ function Mark({ state }: { state: RowState }) {
   return <span aria-label="Not started" className="inline-block h-4 w-4 shrink-0 rounded-full border-2 border-gray-300" />;
 }
 
-function liveRows(action: PairAction, text: ActionText, events: TaskEventView[], pending: boolean, failed: boolean, endForward: boolean): Row[] {
-  const rows: Row[] = [];
+function liveRows(action: PairAction, text: ActionText, events: TaskEventView[], pending: boolean, failed: boolean, endForward: boolean, prior: ActionStep[]): Row[] {
+  const rows: Row[] = prior.map((s) => ({ step: s.step, detail: s.detail, at: s.at, state: 'done' as const }));
   let started = false;
   for (const e of events) {
     const p = parseActionEvent(action, e.message);
-    if (p?.kind === 'started') started = true;
+    if (p?.kind === 'started' || p?.kind === 'continued') started = true;
     if (p?.kind === 'step') rows.push({ step: p.step, detail: p.detail, at: e.createdAt, state: 'done' });
   }
   // refused before its first step (the readiness check): nothing ran
@@ -60,6 +60,7 @@ export function ProgressStep({
   report,
   error,
   endForward,
+  prior,
 }: {
   action: PairAction;
   text: ActionText;
@@ -68,10 +69,12 @@ export function ProgressStep({
   report: ActionReport | undefined;
   error: { message: string } | null;
   endForward: boolean;
+  /** a continued procedure: the steps its earlier runs did */
+  prior: ActionStep[];
 }) {
   const rows: Row[] = report
     ? report.steps.map((s) => ({ step: s.step, detail: s.detail, at: s.at, state: 'done' as const }))
-    : liveRows(action, text, events, pending, error !== null, endForward);
+    : liveRows(action, text, events, pending, error !== null, endForward, prior);
   return (
     <div className="space-y-3">
       <p className="text-gray-700" role="status">

@@ -96,6 +96,16 @@ export function TaskHeader({ task, autoRefresh, setAutoRefresh }: { task: TaskDe
         </div>
       </div>
       <StatusReason task={task} />
+      {task.procedure && (
+        <div role="status" data-testid="task-procedure" className="flex flex-wrap items-center justify-between gap-2 rounded-sm border border-orange-300 bg-orange-50 px-3 py-2 text-sm text-orange-900">
+          <p className="min-w-0 flex-1 break-words">{task.procedure.summary}</p>
+          {task.procedure.state !== 'Running' && (
+            <Button onClick={() => task.procedure && setOpen({ kind: task.procedure.action })} disabledReason={readOnly}>
+              Open {pairActions.find(([a]) => a === task.procedure?.action)?.[1]}
+            </Button>
+          )}
+        </div>
+      )}
       {open &&
         (open.kind === 'changePolicy' ? (
           <ConflictPolicyDialog task={task} onClose={close} />

@@ -449,6 +449,12 @@ export interface SequenceSync {
   read(cfg: ConnectionConfig, columns: SequenceColumn[]): Promise<SequenceState[]>;
   /** makes the next value of each column's sequence `next` */
   setNext(cfg: ConnectionConfig, moves: (SequenceColumn & { next: string })[]): Promise<void>;
+  /**
+   * What would stop setNext for these columns with this account, one line each naming the object,
+   * the privilege and the GRANT that gives it; empty when nothing would. The readiness report of
+   * failover and switch back asks it before the first step.
+   */
+  checkSetNext(cfg: ConnectionConfig, columns: SequenceColumn[]): Promise<string[]>;
 }
 
 /** What raising a write fence on a source did, or why it could not. */
@@ -465,12 +471,28 @@ export interface FenceResult {
   manual: string[];
 }
 
+/** Whether an account may raise and lift a write fence. */
+export interface FenceCheck {
+  /** the account itself may raise and lift the fence (whether it is up now or not) */
+  mayLift: boolean;
+  /** why DTS may not raise the fence with this account; null when it may (or the fence is already up) */
+  problem: string | null;
+  /** with a problem: the statements the operator runs on the source instead (the switchover checks they hold) */
+  manual: string[];
+  /** what may still stop the fence at the time, e.g. sessions of other roles this account may not end */
+  notes: string[];
+}
+
 /**
  * Optional: a fence that stops application writes on a source for a planned switchover, so no
  * write made after the operator's confirmation can be lost. DTS's own sessions keep writing
  * (the heartbeat, and a reverse task applying to this database).
  */
 export interface WriteFence {
+  /** whether this account may raise and lift the fence, asked by the readiness report before the first step */
+  check(cfg: ConnectionConfig): Promise<FenceCheck>;
+  /** true while the fence is up (whoever raised it) */
+  isRaised(cfg: ConnectionConfig): Promise<boolean>;
   raise(cfg: ConnectionConfig): Promise<FenceResult>;
   /** lifts the fence; returns what was done, or the statement the operator must run */
   lift(cfg: ConnectionConfig): Promise<string>;

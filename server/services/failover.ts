@@ -1,181 +1,30 @@
-// Failover, switch back and planned switchover as one action each (seed 000's procedures),
-// with a readiness report first and every step reported. The steps use the same services an
-// operator would (pause, start), wait for the replicator to carry each one out, and move the
-// synchronized sequences on the side taking over writes.
+// Failover, switch back and planned switchover as one procedure each (seed 000's procedures),
+// with a readiness report first (pair-readiness.ts) and every step stored and reported as it is
+// done (pair-procedure.ts): a procedure that stops midway is continued, not started over. The
+// steps use the same services an operator would (pause, start), wait for the replicator to
+// carry each one out, and move the synchronized sequences on the side taking over writes.
 import { db } from '../db';
-import { notFound, precondition } from '../errors';
-import type { SequenceColumn, SequenceState } from '../engines/types';
+import { precondition } from '../errors';
 import { TaskStatus } from '../task-status';
 import { endTask } from './end-task';
-import { refuseMetadataDatabase } from '../metadata-guard';
 import { endpointToConnection } from './endpoint-config';
-import { engineFor, mappingsFor } from './engines';
+import { engineFor } from './engines';
+import { dismissProcedure as dismissStored, openProcedure, runProcedure, type ActionStep, type OpenProcedure, type PairAction, type ProcedurePlan, type StepDef } from './pair-procedure';
+import { pairOf, planSequences, productionOf, readiness, type Readiness, type StoppedProcedure } from './pair-readiness';
 import { pauseTask } from './pause-task';
-import { precheckRefusal, resumesWithoutPrecheck, startTask } from './start-task';
-import { peerTaskId } from './task-peer';
-import { objectSelection } from './task-config';
+import { startTask } from './start-task';
 
-export type PairAction = 'failover' | 'switchBack' | 'switchover';
-
-export interface TaskBrief {
-  id: string;
-  status: string;
-  desiredState: string;
-  latencyMs: number | null;
-}
-
-export interface SequenceMove {
-  /** the column on the side taking over writes */
-  table: { schema: string; name: string };
-  column: string;
-  sequence: string | null;
-  /** the next value it will hand out */
-  next: string;
-  basis: string;
-}
-
-export interface Readiness {
-  action: PairAction;
-  forward: TaskBrief;
-  reverse: TaskBrief;
-  /** sequences that will be moved on the side taking over writes */
-  sequences: SequenceMove[];
-  /** conflicts each task recorded in the last hour (writes to the same rows on both sides) */
-  conflictsLastHour: { forward: number; reverse: number };
-  warnings: string[];
-  /** what stops the action; empty when it can run */
-  blockers: string[];
-}
-
-export interface ActionStep {
-  step: string;
-  detail: string;
-  at: Date;
-}
+export { readiness } from './pair-readiness';
+export type { PairAction } from './pair-procedure';
+export type { Readiness, SequenceMove, StoppedProcedure, TaskBrief } from './pair-readiness';
 
 export interface ActionReport {
   readiness: Readiness;
+  /** every step done, the ones of earlier runs of a continued procedure first */
   steps: ActionStep[];
 }
 
 const WAIT_MS = Number(process.env.DTS_ACTION_WAIT_MS ?? 120_000);
-
-async function brief(id: string): Promise<TaskBrief> {
-  const t = await db().task.findUnique({ where: { id } });
-  if (!t) throw notFound(`Task ${id}`);
-  const m = await db().metricSample.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' } });
-  return { id, status: t.status, desiredState: t.desiredState, latencyMs: m?.latencyMs ?? null };
-}
-
-/** the forward task and its reverse task, from either id */
-async function pairOf(id: string): Promise<{ forward: string; reverse: string }> {
-  const t = await peerTaskId(db(), id);
-  if (!t) throw notFound(`Task ${id}`);
-  if (t.topology === 'TwoWay') {
-    throw precondition(`Task ${id} is a direction of a two-way synchronization: both directions of a two-way synchronization run at once; failover and switchover apply to a task and its reverse task (Create Reverse Task)`);
-  }
-  const peer = t.peerId;
-  if (!peer) throw precondition(`Task ${id} has no reverse task; create one first (Create Reverse Task)`);
-  return t.topology === 'Reverse' ? { forward: peer, reverse: id } : { forward: id, reverse: peer };
-}
-
-/** the reverse task's source is the DR side (old destination), its destination production */
-async function planSequences(reverseId: string, takeOver: 'dr' | 'production'): Promise<{ moves: SequenceMove[]; warnings: string[] }> {
-  const rev = await db().task.findUniqueOrThrow({ where: { id: reverseId }, include: { source: true, dest: true } });
-  const dr = endpointToConnection(rev.source, 'source');
-  const prod = endpointToConnection(rev.dest, 'destination');
-  const engine = await engineFor(dr.engine);
-  await refuseMetadataDatabase(engine, dr, 'source');
-  await refuseMetadataDatabase(engine, prod, 'destination');
-  const selection = objectSelection.parse(rev.objects);
-  const catalog = await engine.introspector.introspect(dr, { schemas: selection.schemas.map((s) => s.name) });
-  const mappings = await mappingsFor(catalog, selection);
-  const drCols: SequenceColumn[] = [];
-  const prodCols: SequenceColumn[] = [];
-  const warnings: string[] = [];
-  for (const m of mappings) {
-    const t = catalog.tables.find((x) => x.schema === m.source.schema && x.name === m.source.name);
-    for (const c of m.columns) {
-      const col = t?.columns.find((x) => x.name === c.source);
-      if (!col?.sequence) {
-        // a default that names its sequence as text has no catalog link to it (the precheck warns)
-        if (col?.defaultExpr && /nextval\(/i.test(col.defaultExpr)) {
-          warnings.push(`${m.source.schema}.${m.source.name}.${c.source} calls nextval() in its default (${col.defaultExpr}) without a catalog link to the sequence, so it cannot be moved: move it by hand, or set the default to nextval('<sequence>'::regclass)`);
-        }
-        continue;
-      }
-      drCols.push({ table: m.source, column: c.source });
-      prodCols.push({ table: m.target, column: c.target });
-    }
-  }
-  const [takeCfg, takeCols, otherCfg, otherCols] = takeOver === 'dr' ? [dr, drCols, prod, prodCols] : [prod, prodCols, dr, drCols];
-  const take = await engine.sequences.read(takeCfg, takeCols);
-  let other: SequenceState[] | null = null;
-  try {
-    other = await engine.sequences.read(otherCfg, otherCols);
-  } catch (e) {
-    warnings.push(`The ${takeOver === 'dr' ? 'production' : 'DR'} database cannot be read (${e instanceof Error ? e.message : String(e)}): sequences continue after the largest value on the side taking over`);
-  }
-  const big = (v: string | null | undefined) => (v ? BigInt(v) : 0n);
-  const moves: SequenceMove[] = [];
-  take.forEach((s, i) => {
-    const o = other?.[i];
-    const floor = [big(s.maxValue), big(s.lastValue), big(o?.lastValue), big(o?.maxValue)].reduce((a, b) => (b > a ? b : a), 0n);
-    const name = `${s.table.schema}.${s.table.name}.${s.column}`;
-    if (!s.sequence) {
-      warnings.push(`${name} has no sequence (or AUTO_INCREMENT) on the ${takeOver === 'dr' ? 'DR' : 'production'} side, so nothing is moved for it: check the column's default there`);
-      return;
-    }
-    moves.push({ table: s.table, column: s.column, sequence: s.sequence, next: (floor + 1n).toString(), basis: o ? "the other side's value + 1" : 'the largest value here + 1' });
-  });
-  // a sequence that feeds several columns continues after the largest of them all
-  const top = new Map<string, bigint>();
-  for (const m of moves) if (m.sequence && BigInt(m.next) > (top.get(m.sequence) ?? 0n)) top.set(m.sequence, BigInt(m.next));
-  for (const m of moves) {
-    const next = m.sequence ? top.get(m.sequence) : undefined;
-    if (next !== undefined && next !== BigInt(m.next)) {
-      m.next = next.toString();
-      m.basis = `shared with other columns: after the largest of them`;
-    }
-  }
-  return { moves, warnings };
-}
-
-export async function readiness(id: string, action: PairAction): Promise<Readiness> {
-  const { forward, reverse } = await pairOf(id);
-  const [f, r] = await Promise.all([brief(forward), brief(reverse)]);
-  const blockers: string[] = [];
-  if (action === 'failover' || action === 'switchover') {
-    const ready: string[] = [TaskStatus.InitialSync, TaskStatus.Paused];
-    if (!ready.includes(r.status) || r.desiredState === 'Running') {
-      blockers.push(`The reverse task ${reverse} is ${r.status}; it must be collecting (Performing Initial Synchronization) or Paused`);
-    } else if (!resumesWithoutPrecheck(r.status)) {
-      // the reverse task is started for the first time: its precheck must be at 100%
-      const refusal = await precheckRefusal(db(), reverse);
-      if (refusal) blockers.push(`The reverse task ${reverse} cannot start: ${refusal}`);
-    }
-  }
-  if (action === 'switchover' && f.status !== TaskStatus.Running) blockers.push(`The forward task ${forward} is ${f.status}; a planned switchover starts from a Running forward task`);
-  if (action === 'switchBack' && r.status !== TaskStatus.Running) blockers.push(`The reverse task ${reverse} is ${r.status}; switch back starts from a Running reverse task`);
-  const { moves, warnings } = await planSequences(reverse, action === 'switchBack' ? 'production' : 'dr').catch((e: unknown) => ({
-    moves: [] as SequenceMove[],
-    warnings: [`Sequences cannot be planned: ${e instanceof Error ? e.message : String(e)}`],
-  }));
-  const conflictsLastHour = await recentConflicts(forward, reverse);
-  const ids = { forward, reverse };
-  for (const side of ['forward', 'reverse'] as const) {
-    const n = conflictsLastHour[side];
-    if (n > 0) warnings.push(`The ${side} task ${ids[side]} recorded ${n} conflict${n === 1 ? '' : 's'} in the last hour: the same rows were written on both sides (dts task conflicts ${ids[side]})`);
-  }
-  return { action, forward: f, reverse: r, sequences: moves, conflictsLastHour, warnings, blockers };
-}
-
-async function recentConflicts(forward: string, reverse: string): Promise<Readiness['conflictsLastHour']> {
-  const since = new Date(Date.now() - 3_600_000);
-  const count = (taskId: string) => db().conflict.count({ where: { taskId, createdAt: { gte: since } } });
-  const [f, r] = await Promise.all([count(forward), count(reverse)]);
-  return { forward: f, reverse: r };
-}
 
 async function waitStatus(id: string, wanted: string[], what: string): Promise<string> {
   const deadline = Date.now() + WAIT_MS;
@@ -198,79 +47,29 @@ async function waitNoLatency(id: string, what: string): Promise<number> {
   }
 }
 
-async function run(id: string, action: PairAction, body: (r: Readiness, step: (s: string, d: string) => void) => Promise<void>): Promise<ActionReport> {
-  const r = await readiness(id, action);
-  if (r.blockers.length) throw precondition(r.blockers.join('; '));
-  const steps: ActionStep[] = [];
-  // each step is an event of both tasks as it happens: the console shows the steps live
-  let logged: Promise<unknown> = Promise.resolve();
-  const log = (level: string, message: string) => {
-    logged = logged.then(() => db().taskEvent.createMany({ data: [r.forward.id, r.reverse.id].map((taskId) => ({ taskId, level, message })) })).catch(() => undefined);
-  };
-  const step = (s: string, detail: string) => {
-    steps.push({ step: s, detail, at: new Date() });
-    log('info', `${action} step: ${s}: ${detail}`);
-  };
-  log('info', `${action} started`);
-  try {
-    await body(r, step);
-  } catch (e) {
-    log('error', `${action} stopped: ${e instanceof Error ? e.message : String(e)}`);
-    await logged;
-    throw e;
-  }
-  log('info', `${action}: ${steps.map((s) => s.step).join(' → ')}`);
-  await logged;
-  return { readiness: r, steps };
-}
-
-async function moveSequences(reverse: string, side: 'dr' | 'production', step: (s: string, d: string) => void): Promise<void> {
-  const { moves, warnings } = await planSequences(reverse, side);
+async function moveSequences(reverse: string, side: 'dr' | 'production'): Promise<string> {
+  const { moves, warnings, problems } = await planSequences(reverse, side);
+  if (problems.length) throw precondition(problems.join('; '));
   const rev = await db().task.findUniqueOrThrow({ where: { id: reverse }, include: { source: true, dest: true } });
   const cfg = endpointToConnection(side === 'dr' ? rev.source : rev.dest, side === 'dr' ? 'source' : 'destination');
   const engine = await engineFor(cfg.engine);
   await engine.sequences.setNext(cfg, moves.map((m) => ({ table: m.table, column: m.column, next: m.next })));
   const described = moves.map((m) => `${m.table.schema}.${m.table.name}.${m.column} next ${m.next} (${m.basis})`);
-  step('Move sequences', [...(described.length ? described : ['no synchronized sequence']), ...warnings].join('; '));
+  return [...(described.length ? described : ['no synchronized sequence']), ...warnings].join('; ');
 }
 
-/** pauses a task unless the operator already did (a failover may follow a manual pause) */
-async function pauseAndWait(t: TaskBrief, what: string): Promise<string> {
-  if (t.desiredState === 'Running') await pauseTask(t.id);
-  return `${t.id} is ${await waitStatus(t.id, [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.NotStarted], what)}`;
+/** pauses a task unless it is paused already (the operator may have paused it, or an earlier run of the step) */
+async function pauseAndWait(id: string, what: string): Promise<string> {
+  const t = await db().task.findUniqueOrThrow({ where: { id }, select: { desiredState: true } });
+  if (t.desiredState === 'Running') await pauseTask(id);
+  return `${id} is ${await waitStatus(id, [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.NotStarted], what)}`;
 }
 
-/** Disaster recovery failover: pause the forward task, move sequences on the DR side, start the reverse task. */
-export async function failover(id: string): Promise<ActionReport> {
-  return run(id, 'failover', async (r, step) => {
-    step('Pause the forward task', await pauseAndWait(r.forward, 'the forward task to pause'));
-    await moveSequences(r.reverse.id, 'dr', step);
-    await startTask(r.reverse.id);
-    step('Start the reverse task', `${r.reverse.id} started; it writes to production once production can be reached`);
-  });
-}
-
-/** Switch back: wait for no latency on the reverse task, pause it, move sequences on production, start the forward task, lift the write fence. */
-export async function switchBack(id: string): Promise<ActionReport> {
-  return run(id, 'switchBack', async (r, step) => {
-    step('Wait until the reverse task has no latency', `${await waitNoLatency(r.reverse.id, 'the reverse task')} ms`);
-    step('Pause the reverse task', await pauseAndWait(r.reverse, 'the reverse task to pause'));
-    await moveSequences(r.reverse.id, 'production', step);
-    await startTask(r.forward.id);
-    step('Start the forward task', `${r.forward.id} is ${await waitStatus(r.forward.id, [TaskStatus.Running, TaskStatus.Retrying], 'the forward task to start')}`);
-    // the fence a switchover raised on production: applications write there again
-    const prod = await productionOf(r.forward.id);
-    if (prod.engine.fence) step('Lift the write fence', await prod.engine.fence.lift(prod.cfg));
-  });
-}
-
-/** the production database as the forward task reads it, with its engine */
-async function productionOf(forwardId: string) {
-  const fwd = await db().task.findUniqueOrThrow({ where: { id: forwardId }, include: { source: true } });
-  const cfg = endpointToConnection(fwd.source, 'source');
-  const engine = await engineFor(cfg.engine);
-  await refuseMetadataDatabase(engine, cfg, 'source');
-  return { cfg, engine };
+/** starts a task unless it is started already (by an earlier run of the step) and waits until it runs */
+async function startAndWait(id: string, what: string): Promise<string> {
+  const t = await db().task.findUniqueOrThrow({ where: { id }, select: { desiredState: true } });
+  if (t.desiredState !== 'Running') await startTask(id);
+  return `${id} is ${await waitStatus(id, [TaskStatus.Running, TaskStatus.Retrying], what)}`;
 }
 
 /** the changes a task has applied in all, as of its last metric sample */
@@ -303,60 +102,214 @@ function arrived(n: bigint, when: string): string {
 }
 
 /**
+ * Runs a procedure: a new one after the readiness report lets it, or the pair's stopped one of
+ * the same action (Continue), from the steps it has not done.
+ */
+async function run<C extends Record<string, unknown>>(id: string, action: PairAction, build: (r: Readiness, fwd: string, rev: string) => Promise<ProcedurePlan<C>>, resume: OpenProcedure | null): Promise<ActionReport> {
+  const r = await readiness(id, action);
+  if (r.blockers.length) throw precondition(r.blockers.join('; '));
+  // the same action stopped midway: it is continued, not run a second time
+  if (r.stopped && !resume) throw precondition(`${r.stopped.summary}; continue it (Continue, or dts task continue ${id}) or dismiss it (dts task dismiss-procedure ${id}) first`);
+  const plan = await build(r, r.forward.id, r.reverse.id);
+  const steps = await runProcedure(plan, resume);
+  return { readiness: r, steps };
+}
+
+/** Disaster recovery failover: pause the forward task, move sequences on the DR side, start the reverse task. */
+function failoverPlan(forwardId: string, reverseId: string): ProcedurePlan<Record<string, unknown>> {
+  return {
+    action: 'failover',
+    forwardId,
+    reverseId,
+    context: {},
+    steps: [
+      { name: 'Pause the forward task', run: () => pauseAndWait(forwardId, 'the forward task to pause') },
+      { name: 'Move sequences', run: () => moveSequences(reverseId, 'dr') },
+      {
+        name: 'Start the reverse task',
+        run: async () => {
+          const t = await db().task.findUniqueOrThrow({ where: { id: reverseId }, select: { desiredState: true } });
+          if (t.desiredState !== 'Running') await startTask(reverseId);
+          return `${reverseId} started; it writes to production once production can be reached`;
+        },
+      },
+    ],
+  };
+}
+
+/** Switch back: wait for no latency on the reverse task, pause it, move sequences on production, start the forward task, lift the write fence. */
+function switchBackPlan(forwardId: string, reverseId: string): ProcedurePlan<Record<string, unknown>> {
+  return {
+    action: 'switchBack',
+    forwardId,
+    reverseId,
+    context: {},
+    steps: [
+      { name: 'Wait until the reverse task has no latency', run: async () => `${await waitNoLatency(reverseId, 'the reverse task')} ms` },
+      { name: 'Pause the reverse task', run: () => pauseAndWait(reverseId, 'the reverse task to pause') },
+      { name: 'Move sequences', run: () => moveSequences(reverseId, 'production') },
+      { name: 'Start the forward task', run: () => startAndWait(forwardId, 'the forward task to start') },
+      {
+        // the fence a switchover raised on production: applications write there again
+        name: 'Lift the write fence',
+        run: async () => {
+          const prod = await productionOf(forwardId);
+          return prod.engine.fence ? prod.engine.fence.lift(prod.cfg) : `a ${prod.cfg.engine} source has no write fence`;
+        },
+      },
+    ],
+  };
+}
+
+interface SwitchoverContext extends Record<string, unknown> {
+  endForward: boolean;
+  /** who raised the fence: 'dts' lifts it when the switchover refuses */
+  fencedBy?: 'dts' | 'operator' | null;
+  /** the changes the forward task had applied at the fence */
+  before?: string;
+  /** the switchover paused the forward task */
+  paused?: boolean;
+}
+
+/**
  * Planned switchover. The operator confirms that writes have stopped; DTS then makes sure of it:
  * it fences the source against application writes (or says what to run where its account may
  * not), waits until the forward task has applied through the source's position at the fence,
- * and watches for changes that still arrive. Only then does it pause the forward task, move
- * sequences on the DR side and start the reverse task. If changes arrive after the fence, it
- * refuses, says how many, starts the forward task again if it paused it, and lifts the fence it
- * raised: nothing is lost and the state is as before. Switch back lifts the fence.
+ * and watches for changes that still arrive. These steps are a gate: if changes arrive after the
+ * fence, the switchover refuses, says how many, starts the forward task again if it paused it,
+ * and lifts the fence it raised: nothing is lost and the state is as before. Only after the
+ * gate does it move sequences on the DR side and start the reverse task; a failure there stops
+ * the procedure, and Continue (which checks that the fence still holds) completes it. Switch
+ * back lifts the fence.
  */
+async function switchoverPlan(forwardId: string, reverseId: string, endForward: boolean): Promise<ProcedurePlan<SwitchoverContext>> {
+  const prod = await productionOf(forwardId);
+  const fence = prod.engine.fence;
+  if (!fence) throw precondition(`A ${prod.cfg.engine} source has no write fence, so a switchover cannot make sure that no write is lost`);
+  const steps: StepDef<SwitchoverContext>[] = [
+    { name: 'Writes stopped', gate: true, run: async () => 'confirmed by the operator' },
+    {
+      name: 'Fence the source against writes',
+      gate: true,
+      run: async (ctx) => {
+        const raised = await fence.raise(prod.cfg);
+        if (!raised.raised) {
+          throw precondition(`The source cannot be fenced against writes: ${raised.problem ?? 'unknown reason'}. Run on the source: ${raised.manual.join('; ')}; then start the switchover again (DTS checks that the fence holds)`);
+        }
+        // a gate run again keeps who raised it first
+        ctx.fencedBy = ctx.fencedBy === 'dts' ? 'dts' : raised.by;
+        return raised.done.join('; ');
+      },
+    },
+    {
+      name: 'Wait until the forward task has applied through the source position',
+      gate: true,
+      run: async (ctx) => {
+        const fencedAt = await fence.position(prod.cfg);
+        ctx.before = (await waitAppliedThrough(forwardId, fencedAt, fence.reached)).toString();
+        return `${forwardId} applied through ${fencedAt}`;
+      },
+    },
+    {
+      name: 'Check that no change arrives after the fence',
+      gate: true,
+      run: async (ctx) => {
+        await new Promise((res) => setTimeout(res, QUIET_MS));
+        const quietAt = await fence.position(prod.cfg);
+        const quiet = await waitAppliedThrough(forwardId, quietAt, fence.reached);
+        const before = BigInt(ctx.before ?? '0');
+        if (quiet > before) throw precondition(arrived(quiet - before, `in ${QUIET_MS / 1000} s`));
+        return `none in ${QUIET_MS / 1000} s, through source position ${quietAt}`;
+      },
+    },
+    {
+      name: 'Pause the forward task',
+      gate: true,
+      run: async (ctx) => {
+        // set first: a pause that times out is undone too
+        ctx.paused = true;
+        const paused = await pauseAndWait(forwardId, 'the forward task to pause');
+        const last = await appliedRows(forwardId);
+        const before = BigInt(ctx.before ?? '0');
+        if (last > before) throw precondition(arrived(last - before, 'before the forward task paused'));
+        return paused;
+      },
+    },
+    { name: 'Move sequences', run: () => moveSequences(reverseId, 'dr') },
+    { name: 'Start the reverse task', run: () => startAndWait(reverseId, 'the reverse task to start') },
+  ];
+  if (endForward) {
+    steps.push({
+      name: 'End the forward task',
+      run: async () => {
+        const t = await db().task.findUniqueOrThrow({ where: { id: forwardId }, select: { desiredState: true } });
+        if (t.desiredState !== 'Ended' && t.desiredState !== 'Released') await endTask(forwardId);
+        return `${forwardId} ends; release it to drop its slot on production`;
+      },
+    });
+  }
+  return {
+    action: 'switchover',
+    forwardId,
+    reverseId,
+    context: { endForward },
+    steps,
+    undo: async (ctx) => {
+      const undone: string[] = [];
+      if (ctx.paused) {
+        await startAndWait(forwardId, 'the forward task to start again');
+        ctx.paused = false;
+        undone.push(`the forward task ${forwardId} is started again, so every change reaches the DR side`);
+      }
+      if (ctx.fencedBy === 'dts') {
+        undone.push(`the fence is lifted: ${await fence.lift(prod.cfg)}`);
+        ctx.fencedBy = null;
+      }
+      return undone;
+    },
+    // past the gate, the forward task is paused: a source written to since then would be overwritten
+    beforeContinue: async () => {
+      if (!(await fence.isRaised(prod.cfg))) {
+        throw precondition(
+          `The write fence on the source was lifted after the forward task paused: changes written to the source since then are not on the DR side yet, and the reverse task would overwrite them. Dismiss this switchover, start the forward task, and run the switchover again`,
+        );
+      }
+    },
+  };
+}
+
+export async function failover(id: string): Promise<ActionReport> {
+  return run(id, 'failover', async (_r, f, v) => failoverPlan(f, v), null);
+}
+
+export async function switchBack(id: string): Promise<ActionReport> {
+  return run(id, 'switchBack', async (_r, f, v) => switchBackPlan(f, v), null);
+}
+
 export async function switchover(id: string, opts: { writesStopped: boolean; endForward?: boolean }): Promise<ActionReport> {
   if (!opts.writesStopped) {
     throw precondition('Stop writing business data first, then confirm it (writesStopped): to prevent data loss, no new data may be written to the database during the switchover');
   }
-  return run(id, 'switchover', async (r, step) => {
-    step('Writes stopped', 'confirmed by the operator');
-    const prod = await productionOf(r.forward.id);
-    const fence = prod.engine.fence;
-    if (!fence) throw precondition(`A ${prod.cfg.engine} source has no write fence, so a switchover cannot make sure that no write is lost`);
-    const raised = await fence.raise(prod.cfg);
-    if (!raised.raised) {
-      throw precondition(
-        `The source cannot be fenced against writes: ${raised.problem ?? 'unknown reason'}. Run on the source: ${raised.manual.join('; ')}; then start the switchover again (DTS checks that the fence holds)`,
-      );
-    }
-    step('Fence the source against writes', raised.done.join('; '));
-    let paused = false;
-    try {
-      const fencedAt = await fence.position(prod.cfg);
-      const before = await waitAppliedThrough(r.forward.id, fencedAt, fence.reached);
-      step('Wait until the forward task has applied through the source position', `${r.forward.id} applied through ${fencedAt}`);
-      await new Promise((res) => setTimeout(res, QUIET_MS));
-      const quietAt = await fence.position(prod.cfg);
-      const quiet = await waitAppliedThrough(r.forward.id, quietAt, fence.reached);
-      if (quiet > before) throw precondition(arrived(quiet - before, `in ${QUIET_MS / 1000} s`));
-      step('Check that no change arrives after the fence', `none in ${QUIET_MS / 1000} s, through source position ${quietAt}`);
-      step('Pause the forward task', await pauseAndWait(r.forward, 'the forward task to pause'));
-      paused = true;
-      const last = await appliedRows(r.forward.id);
-      if (last > before) throw precondition(arrived(last - before, 'before the forward task paused'));
-    } catch (e) {
-      const undo: string[] = [];
-      if (paused) {
-        await startTask(r.forward.id);
-        undo.push(`the forward task ${r.forward.id} is started again, so every change reaches the DR side`);
-      }
-      if (raised.by === 'dts') undo.push(`the fence is lifted: ${await fence.lift(prod.cfg)}`);
-      const msg = e instanceof Error ? e.message : String(e);
-      throw precondition(`${msg}${undo.length ? `. The switchover stopped: ${undo.join('; ')}` : ''}`);
-    }
-    await moveSequences(r.reverse.id, 'dr', step);
-    await startTask(r.reverse.id);
-    step('Start the reverse task', `${r.reverse.id} is ${await waitStatus(r.reverse.id, [TaskStatus.Running, TaskStatus.Retrying], 'the reverse task to start')}`);
-    if (opts.endForward) {
-      await endTask(r.forward.id);
-      step('End the forward task', `${r.forward.id} ends; release it to drop its slot on production`);
-    }
-  });
+  return run(id, 'switchover', async (_r, f, v) => switchoverPlan(f, v, opts.endForward === true), null);
+}
+
+/** Continue: the pair's stopped (or interrupted) procedure runs the steps it has not done */
+export async function continueProcedure(id: string): Promise<ActionReport> {
+  const { forward } = await pairOf(id);
+  const open = await openProcedure(forward);
+  if (!open || (open.state === 'Running' && !open.interrupted)) {
+    throw precondition(open ? 'The procedure of this pair is running; wait until it ends' : 'No procedure of this pair is stopped: there is nothing to continue');
+  }
+  const build = async (_r: Readiness, f: string, v: string): Promise<ProcedurePlan<Record<string, unknown>>> => {
+    if (open.action === 'failover') return failoverPlan(f, v);
+    if (open.action === 'switchBack') return switchBackPlan(f, v);
+    return (await switchoverPlan(f, v, open.context.endForward === true)) as unknown as ProcedurePlan<Record<string, unknown>>;
+  };
+  return run(id, open.action, build, open);
+}
+
+/** Dismiss: the pair's stopped procedure ends where it is; the tasks stay as they are */
+export async function dismissProcedure(id: string): Promise<StoppedProcedure['action']> {
+  const { forward, reverse } = await pairOf(id);
+  return (await dismissStored(forward, reverse)).action;
 }

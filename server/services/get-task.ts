@@ -5,6 +5,7 @@ import { db } from '../db';
 import { TaskStatus } from '../task-status';
 import { notFound } from '../errors';
 import { progressModules } from './progress-modules';
+import { describeOpen, openProcedure } from './pair-procedure';
 import { ownedTasks } from './task-liveness';
 import { toTaskDetailView, type TaskDetailView } from './task-view';
 
@@ -22,13 +23,17 @@ export async function getTask(id: string): Promise<TaskDetailView> {
     },
   });
   if (!task) throw notFound(`Task ${id}`);
-  const [precheck, latest, events, conflictCount, owned] = await Promise.all([
+  // the pair's procedure is stored with the forward task
+  const forwardId = task.topology === 'Reverse' ? (task.peer ?? task.peerOf)?.id : task.topology === 'TwoWay' ? undefined : id;
+  const [precheck, latest, events, conflictCount, owned, open] = await Promise.all([
     db().precheckRun.findFirst({ where: { taskId: id }, orderBy: { id: 'desc' }, include: { items: { orderBy: { id: 'asc' } } } }),
     db().metricSample.findFirst({ where: { taskId: id }, orderBy: { at: 'desc' } }),
     db().taskEvent.findMany({ where: { taskId: id }, orderBy: { id: 'desc' }, take: RECENT_EVENTS }),
     db().conflict.count({ where: { taskId: id } }),
     ownedTasks([id]),
+    forwardId ? openProcedure(forwardId) : null,
   ]);
+  const procedure = open ? { action: open.action, state: open.interrupted ? ('Interrupted' as const) : open.state, summary: describeOpen(open) } : null;
   const forwardOfPair = task.topology === 'TwoWay' && task.direction === 'Forward';
   const pair = task.peer ?? task.peerOf;
   const reverseDirection = forwardOfPair && pair ? { id: pair.id, status: pair.status } : null;
@@ -40,5 +45,5 @@ export async function getTask(id: string): Promise<TaskDetailView> {
     collecting: task.desiredState === 'Stopped' && task.status === TaskStatus.InitialSync && task.syncIncremental,
     latest,
   });
-  return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount, modules, owned: owned.has(id) });
+  return toTaskDetailView(task, { latest, precheck, events, reverseDirection, conflictCount, modules, owned: owned.has(id), procedure });
 }

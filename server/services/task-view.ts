@@ -144,6 +144,10 @@ export const taskDetailView = taskSummaryView.extend({
   events: z.array(eventView),
   /** the Progress section: Schema Synchronization, Full Data Synchronization, Incremental Data Collection, Incremental Write */
   modules: z.array(progressModuleView),
+  /** a failover, switch back or switchover of this task's pair that runs now, or stopped midway and waits to be continued */
+  procedure: z
+    .object({ action: z.enum(['failover', 'switchBack', 'switchover']), state: z.enum(['Running', 'Stopped', 'Interrupted']), summary: z.string() })
+    .nullable(),
 });
 
 export const conflictView = z.object({
@@ -332,6 +336,7 @@ export function toTaskDetailView(
     conflictCount: number;
     modules: TaskDetailView['modules'];
     owned: boolean;
+    procedure: TaskDetailView['procedure'];
   },
 ): TaskDetailView {
   return {
@@ -348,6 +353,7 @@ export function toTaskDetailView(
     precheck: extra.precheck ? toPrecheckRunView(extra.precheck) : null,
     events: extra.events.map(toEventView),
     modules: extra.modules,
+    procedure: extra.procedure,
   };
 }
 

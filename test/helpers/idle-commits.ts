@@ -7,7 +7,7 @@ import type { MariaDbServer } from './mysql';
 import type { PgServer } from './pg';
 
 /** the idle window of the tests */
-export const IDLE_WINDOW_MS = 30_000;
+export const IDLE_WINDOW_MS = 15_000;
 /** what an idle pair may commit on a server beyond the heartbeat (the limit) */
 export const IDLE_COMMITS_PER_S = 1;
 

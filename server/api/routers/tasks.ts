@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { rowId } from '../../services/validate';
 import { configureReverseDirection, reverseDirectionInput } from '../../services/configure-reverse-direction';
 import { createReverseTask } from '../../services/create-reverse-task';
-import { failover, readiness, switchBack, switchover } from '../../services/failover';
+import { continueProcedure, dismissProcedure, failover, readiness, switchBack, switchover } from '../../services/failover';
 import { createTask } from '../../services/create-task';
 import { endTask } from '../../services/end-task';
 import { getTask } from '../../services/get-task';
@@ -21,8 +21,22 @@ import { protectedProcedure, router } from '../trpc';
 
 const taskId = z.object({ id: z.string().min(1).max(64) });
 const taskBrief = z.object({ id: z.string(), status: z.string(), desiredState: z.string(), latencyMs: z.number().nullable() });
+const pairAction = z.enum(['failover', 'switchBack', 'switchover']);
+const actionStep = z.object({ step: z.string(), detail: z.string(), at: z.date() });
 const readinessView = z.object({
-  action: z.enum(['failover', 'switchBack', 'switchover']),
+  action: pairAction,
+  stopped: z
+    .object({
+      action: pairAction,
+      state: z.enum(['Running', 'Stopped', 'Interrupted']),
+      steps: z.array(actionStep),
+      failedStep: z.string().nullable(),
+      error: z.string().nullable(),
+      startedAt: z.date(),
+      endForward: z.boolean(),
+      summary: z.string(),
+    })
+    .nullable(),
   forward: taskBrief,
   reverse: taskBrief,
   sequences: z.array(z.object({ table: z.object({ schema: z.string(), name: z.string() }), column: z.string(), sequence: z.string().nullable(), next: z.string(), basis: z.string() })),
@@ -30,7 +44,7 @@ const readinessView = z.object({
   warnings: z.array(z.string()),
   blockers: z.array(z.string()),
 });
-const actionReport = z.object({ readiness: readinessView, steps: z.array(z.object({ step: z.string(), detail: z.string(), at: z.date() })) });
+const actionReport = z.object({ readiness: readinessView, steps: z.array(actionStep) });
 const desiredStateView = z.object({ id: z.string(), status: z.string(), desiredState: z.enum(['Stopped', 'Running', 'Paused', 'Ended', 'Released']) });
 
 export const tasksRouter = router({
@@ -85,7 +99,7 @@ export const tasksRouter = router({
 
   /** readiness report before failover, switch back or switchover: statuses, latencies, sequences */
   readiness: protectedProcedure
-    .input(taskId.extend({ action: z.enum(['failover', 'switchBack', 'switchover']) }))
+    .input(taskId.extend({ action: pairAction }))
     .output(readinessView)
     .query(({ input }) => readiness(input.id, input.action)),
   failover: protectedProcedure.input(taskId).output(actionReport).mutation(({ input }) => failover(input.id)),
@@ -94,6 +108,13 @@ export const tasksRouter = router({
     .input(taskId.extend({ writesStopped: z.boolean(), endForward: z.boolean().default(false) }))
     .output(actionReport)
     .mutation(({ input }) => switchover(input.id, { writesStopped: input.writesStopped, endForward: input.endForward })),
+  /** Continue: the pair's failover, switch back or switchover that stopped midway runs the steps it has not done */
+  continueProcedure: protectedProcedure.input(taskId).output(actionReport).mutation(({ input }) => continueProcedure(input.id)),
+  /** Dismiss: the pair's stopped procedure ends where it is; the tasks stay as they are */
+  dismissProcedure: protectedProcedure
+    .input(taskId)
+    .output(z.object({ action: pairAction }))
+    .mutation(async ({ input }) => ({ action: await dismissProcedure(input.id) })),
 
   start: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => startTask(input.id)),
   pause: protectedProcedure.input(taskId).output(desiredStateView).mutation(({ input }) => pauseTask(input.id)),

@@ -4,9 +4,10 @@
 // MySQL: CONNECTION_ADMIN or SUPER). An account that may set read_only may also write through it,
 // so DTS's heartbeat and a reverse task writing here with that account go on. The switchover
 // also checks that no change arrives after the fence (services/failover.ts).
-import type { ConnectionConfig, FenceResult, WriteFence } from '../types';
+import type { ConnectionConfig, FenceCheck, FenceResult, WriteFence } from '../types';
 import { currentPosition } from './capture';
 import { rows, withConnection } from './connect';
+import { grantee, readGrants } from './precheck-util';
 import { comparePos } from './types';
 
 const errno = (e: unknown) => (e as { errno?: number }).errno;
@@ -16,6 +17,23 @@ const DENIED = new Set([1227, 1045, 1044]);
 
 async function readOnly(cfg: ConnectionConfig): Promise<boolean> {
   return withConnection(cfg, async (c) => Number((await rows<{ ro: number | string }>(c, 'SELECT @@GLOBAL.read_only AS ro'))[0]?.ro) === 1);
+}
+
+/** SET GLOBAL read_only needs SUPER, or READ_ONLY ADMIN (MariaDB 10.5.2+), or SYSTEM_VARIABLES_ADMIN (MySQL 8) */
+const MAY_SET_READ_ONLY = ['SUPER', 'READ_ONLY ADMIN', 'SYSTEM_VARIABLES_ADMIN'];
+
+async function check(cfg: ConnectionConfig): Promise<FenceCheck> {
+  return withConnection(cfg, async (c) => {
+    const grants = await readGrants(c);
+    if (MAY_SET_READ_ONLY.some((p) => grants.has(p, null))) return { mayLift: true, problem: null, manual: [], notes: [] };
+    if (Number((await rows<{ ro: number | string }>(c, 'SELECT @@GLOBAL.read_only AS ro'))[0]?.ro) === 1) return { mayLift: false, problem: null, manual: [], notes: [] };
+    return {
+      mayLift: false,
+      problem: `the source account ${await grantee(c)} may not set read_only: it needs SUPER (MariaDB: READ_ONLY ADMIN; MySQL 8: SYSTEM_VARIABLES_ADMIN), granted ON *.*`,
+      manual: ['SET GLOBAL read_only = ON'],
+      notes: [],
+    };
+  });
 }
 
 async function raise(cfg: ConnectionConfig): Promise<FenceResult> {
@@ -49,6 +67,8 @@ async function lift(cfg: ConnectionConfig): Promise<string> {
 }
 
 export const writeFence: WriteFence = {
+  check,
+  isRaised: readOnly,
   raise,
   lift,
   position: (cfg) => withConnection(cfg, currentPosition),

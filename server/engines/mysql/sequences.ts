@@ -3,6 +3,10 @@
 // AUTO_INCREMENT column; it is named "<database>.<table>" here.
 import type { SequenceState, SequenceSync } from '../types';
 import { q, qualify, rows, withConnection } from './connect';
+import { grantee, readGrants } from './precheck-util';
+
+/** how long ALTER TABLE … AUTO_INCREMENT waits for a table another session holds (LOCK TABLES, a long transaction) */
+const LOCK_WAIT_S = Number(process.env.DTS_SEQUENCE_LOCK_WAIT_S ?? 20);
 
 export const sequenceSync: SequenceSync = {
   async read(cfg, columns) {
@@ -35,11 +39,37 @@ export const sequenceSync: SequenceSync = {
 
   async setNext(cfg, moves) {
     await withConnection(cfg, async (c) => {
+      // a step that waits on a lock fails after a while, naming the table, instead of hanging
+      await c.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.floor(LOCK_WAIT_S))}`);
       for (const m of moves) {
         if (!/^\d+$/.test(m.next)) throw new Error(`AUTO_INCREMENT of ${m.table.schema}.${m.table.name} cannot be set to "${m.next}"`);
         // InnoDB never sets it below MAX(column) + 1
-        await c.query(`ALTER TABLE ${qualify(m.table)} AUTO_INCREMENT = ${m.next}`);
+        try {
+          await c.query(`ALTER TABLE ${qualify(m.table)} AUTO_INCREMENT = ${m.next}`);
+        } catch (e) {
+          throw new Error(`ALTER TABLE ${qualify(m.table)} AUTO_INCREMENT = ${m.next} failed on ${cfg.host}:${cfg.port}: ${e instanceof Error ? e.message : String(e)}`);
+        }
       }
+    });
+  },
+
+  async checkSetNext(cfg, columns) {
+    return withConnection(cfg, async (c) => {
+      const grants = await readGrants(c);
+      const who = await grantee(c);
+      const problems: string[] = [];
+      const seen = new Set<string>();
+      for (const col of columns) {
+        const name = qualify(col.table);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        // ALTER TABLE needs ALTER, CREATE and INSERT on the table
+        const missing = ['ALTER', 'CREATE', 'INSERT'].filter((p) => !grants.has(p, col.table.schema, col.table.name));
+        if (missing.length) {
+          problems.push(`${name} on ${cfg.host}:${cfg.port}: the account ${who} may not move its AUTO_INCREMENT (ALTER TABLE needs ${missing.join(', ')} on the table). Run: GRANT ${missing.join(', ')} ON ${name} TO ${who}`);
+        }
+      }
+      return problems;
     });
   },
 };

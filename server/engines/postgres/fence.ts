@@ -6,18 +6,23 @@
 // sets the default off itself is not stopped by it, which is why the switchover also checks that
 // no change arrives after the fence (services/failover.ts).
 import type pg from 'pg';
-import type { ConnectionConfig, FenceResult, WriteFence } from '../types';
+import type { ConnectionConfig, FenceCheck, FenceResult, WriteFence } from '../types';
 import { q, withClient } from './connect';
 import { lsnToBig } from './types';
 
 const code = (e: unknown) => (e as { code?: string }).code;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** the sessions of this database that may still write: client backends that are not DTS's */
+/**
+ * the sessions of this database that may still write: client backends that are not DTS's. An
+ * account without pg_read_all_stats sees other roles' sessions with backend_type NULL, so a
+ * session of another role counts whatever its kind (then the fence ends it or names it).
+ */
 const APPLICATION_SESSIONS = `
   SELECT pid, usename AS "user", coalesce(application_name, '') AS app
     FROM pg_stat_activity
-   WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+   WHERE datname = current_database() AND pid <> pg_backend_pid()
+     AND (backend_type = 'client backend' OR (backend_type IS NULL AND usename IS NOT NULL))
      AND coalesce(application_name, '') NOT LIKE 'dts-%'`;
 
 async function isReadOnly(c: pg.Client): Promise<boolean> {
@@ -50,11 +55,41 @@ async function endSessions(c: pg.Client): Promise<{ ended: number; left: { pid: 
   return { ended, left };
 }
 
+const alterSql = (cfg: ConnectionConfig) => `ALTER DATABASE ${q(cfg.database)} SET default_transaction_read_only = on`;
+const TERMINATE_SQL = `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name NOT LIKE 'dts-%'`;
+
+/** may this account make the database read-only (its owner, a member of the owner role, a superuser) and end other roles' sessions? */
+async function check(cfg: ConnectionConfig): Promise<FenceCheck> {
+  return withClient(cfg, async (c) => {
+    const r = await c.query<{ me: string; owner: string; alter: string; signal: string }>(
+      `SELECT current_user::text AS me, pg_get_userbyid(d.datdba)::text AS owner,
+              (r.rolsuper OR pg_has_role(current_user, d.datdba, 'MEMBER'))::text AS alter,
+              (r.rolsuper OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'))::text AS signal
+         FROM pg_database d, pg_roles r WHERE d.datname = current_database() AND r.rolname = current_user`,
+    );
+    const row = r.rows[0];
+    const notes: string[] = [];
+    const others = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${APPLICATION_SESSIONS}) s WHERE s."user" <> current_user`);
+    if (row.signal !== 'true' && Number(others.rows[0].n) > 0) {
+      notes.push(
+        `${others.rows[0].n} application session${others.rows[0].n === '1' ? '' : 's'} of other roles ${others.rows[0].n === '1' ? 'is' : 'are'} open on ${q(cfg.database)}, and the account ${row.me} may not end them (it is not a member of pg_signal_backend): if they are still open at the fence, the switchover stops and names them`,
+      );
+    }
+    const mayLift = row.alter === 'true';
+    if (mayLift || (await isReadOnly(c))) return { mayLift, problem: null, manual: [], notes };
+    return {
+      mayLift,
+      problem: `the source account ${row.me} may not make ${q(cfg.database)} read-only: only its owner (${row.owner}), a member of that role or a superuser may`,
+      manual: [alterSql(cfg), TERMINATE_SQL],
+      notes,
+    };
+  });
+}
+
 async function raise(cfg: ConnectionConfig): Promise<FenceResult> {
   return withClient(cfg, async (c) => {
     const db = q(cfg.database);
-    const alter = `ALTER DATABASE ${db} SET default_transaction_read_only = on`;
-    const terminate = `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name NOT LIKE 'dts-%'`;
+    const alter = alterSql(cfg);
     const done: string[] = [];
     let by: FenceResult['by'] = 'operator';
     if (!(await isReadOnly(c))) {
@@ -67,7 +102,7 @@ async function raise(cfg: ConnectionConfig): Promise<FenceResult> {
           by: null,
           done,
           problem: `the source account may not make ${db} read-only (${message(e)}): only its owner or a superuser may`,
-          manual: [alter, terminate],
+          manual: [alter, TERMINATE_SQL],
         };
       }
       by = 'dts';
@@ -107,6 +142,8 @@ async function lift(cfg: ConnectionConfig): Promise<string> {
 }
 
 export const writeFence: WriteFence = {
+  check,
+  isRaised: (cfg) => withClient(cfg, isReadOnly),
   raise,
   lift,
   position: (cfg) => withClient(cfg, async (c) => (await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn),

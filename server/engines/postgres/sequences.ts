@@ -47,4 +47,20 @@ export const sequenceSync: SequenceSync = {
       }
     });
   },
+
+  async checkSetNext(cfg, columns) {
+    return withClient(cfg, async (c) => {
+      const problems: string[] = [];
+      for (const col of columns) {
+        const seq = (await c.query<{ s: string | null }>(COLUMN_SEQUENCE, [qualify(col.table), col.column])).rows[0].s;
+        if (!seq) continue; // the readiness report warns of a column without a sequence
+        // setval needs UPDATE on the sequence (this connection reads booleans as text)
+        const r = await c.query<{ ok: string; me: string }>(`SELECT has_sequence_privilege($1, 'UPDATE')::text AS ok, current_user::text AS me`, [seq]);
+        if (r.rows[0].ok !== 'true') {
+          problems.push(`${seq} (${qualify(col.table)}.${q(col.column)}) on ${cfg.host}:${cfg.port}/${cfg.database}: the account ${r.rows[0].me} may not move it (setval needs UPDATE on the sequence). Run: GRANT UPDATE ON SEQUENCE ${seq} TO ${q(r.rows[0].me)}`);
+        }
+      }
+      return problems;
+    });
+  },
 };
