@@ -10,7 +10,7 @@ import { endTask } from './end-task';
 import { endpointToConnection } from './endpoint-config';
 import { engineFor } from './engines';
 import { dismissProcedure as dismissStored, openProcedure, runProcedure, type ActionStep, type OpenProcedure, type PairAction, type ProcedurePlan, type StepDef } from './pair-procedure';
-import { pairOf, planSequences, productionOf, readiness, type Readiness, type StoppedProcedure } from './pair-readiness';
+import { fenceRefusal, pairOf, planSequences, productionOf, readiness, type Readiness, type StoppedProcedure } from './pair-readiness';
 import { pauseTask } from './pause-task';
 import { startTask } from './start-task';
 
@@ -65,10 +65,15 @@ async function pauseAndWait(id: string, what: string): Promise<string> {
   return `${id} is ${await waitStatus(id, [TaskStatus.Paused, TaskStatus.Failed, TaskStatus.NotStarted], what)}`;
 }
 
-/** starts a task unless it is started already (by an earlier run of the step) and waits until it runs */
-async function startAndWait(id: string, what: string): Promise<string> {
+/** starts a task unless it is started already (by an earlier run of the step) */
+async function startUnlessStarted(id: string): Promise<void> {
   const t = await db().task.findUniqueOrThrow({ where: { id }, select: { desiredState: true } });
   if (t.desiredState !== 'Running') await startTask(id);
+}
+
+/** starts a task unless it is started already, and waits until it runs */
+async function startAndWait(id: string, what: string): Promise<string> {
+  await startUnlessStarted(id);
   return `${id} is ${await waitStatus(id, [TaskStatus.Running, TaskStatus.Retrying], what)}`;
 }
 
@@ -128,8 +133,7 @@ function failoverPlan(forwardId: string, reverseId: string): ProcedurePlan<Recor
       {
         name: 'Start the reverse task',
         run: async () => {
-          const t = await db().task.findUniqueOrThrow({ where: { id: reverseId }, select: { desiredState: true } });
-          if (t.desiredState !== 'Running') await startTask(reverseId);
+          await startUnlessStarted(reverseId);
           return `${reverseId} started; it writes to production once production can be reached`;
         },
       },
@@ -194,7 +198,7 @@ async function switchoverPlan(forwardId: string, reverseId: string, endForward: 
       run: async (ctx) => {
         const raised = await fence.raise(prod.cfg);
         if (!raised.raised) {
-          throw precondition(`The source cannot be fenced against writes: ${raised.problem ?? 'unknown reason'}. Run on the source: ${raised.manual.join('; ')}; then start the switchover again (DTS checks that the fence holds)`);
+          throw precondition(fenceRefusal(raised.problem ?? 'unknown reason', raised.manual));
         }
         // a gate run again keeps who raised it first
         ctx.fencedBy = ctx.fencedBy === 'dts' ? 'dts' : raised.by;

@@ -171,6 +171,14 @@ export async function productionOf(forwardId: string) {
   return { cfg, engine };
 }
 
+/** why a switchover cannot fence production, with the statements the operator runs instead */
+export function fenceRefusal(problem: string, manual: string[]): string {
+  return `The source cannot be fenced against writes: ${problem}. Run on the source: ${manual.join('; ')}; then run the switchover (DTS checks that the fence holds)`;
+}
+
+/** the step that needs the fence checks of an action */
+const FENCE_STEP: Partial<Record<PairAction, string>> = { switchover: 'Fence the source against writes', switchBack: 'Lift the write fence' };
+
 /** may DTS fence production (switchover), and lift the fence (switch back)? */
 async function fenceChecks(forwardId: string, action: PairAction, blockers: string[], warnings: string[]): Promise<void> {
   const prod = await productionOf(forwardId);
@@ -181,7 +189,7 @@ async function fenceChecks(forwardId: string, action: PairAction, blockers: stri
       return;
     }
     const c = await fence.check(prod.cfg);
-    if (c.problem) blockers.push(`The source cannot be fenced against writes: ${c.problem}. Run on the source: ${c.manual.join('; ')}; then run the switchover (DTS checks that the fence holds)`);
+    if (c.problem) blockers.push(fenceRefusal(c.problem, c.manual));
     warnings.push(...c.notes);
   } else if (action === 'switchBack' && fence && (await fence.isRaised(prod.cfg))) {
     if (!(await fence.check(prod.cfg)).mayLift) {
@@ -232,8 +240,8 @@ export async function readiness(id: string, action: PairAction): Promise<Readine
       blockers.push(...planned.problems.map((p) => `Sequences cannot be moved: ${p}`));
     }
   }
-  if (action === 'switchover' && !done.has('Fence the source against writes')) await fenceChecks(forward, action, blockers, warnings).catch(unreadable('The write fence'));
-  if (action === 'switchBack' && !done.has('Lift the write fence')) await fenceChecks(forward, action, blockers, warnings).catch(unreadable('The write fence'));
+  const fenceStep = FENCE_STEP[action];
+  if (fenceStep && !done.has(fenceStep)) await fenceChecks(forward, action, blockers, warnings).catch(unreadable('The write fence'));
   const conflictsLastHour = await recentConflicts(forward, reverse);
   const ids = { forward, reverse };
   for (const side of ['forward', 'reverse'] as const) {

@@ -6,7 +6,7 @@
 // also checks that no change arrives after the fence (services/failover.ts).
 import type { ConnectionConfig, FenceCheck, FenceResult, WriteFence } from '../types';
 import { currentPosition } from './capture';
-import { rows, withConnection } from './connect';
+import { rows, withConnection, type MyConnection } from './connect';
 import { grantee, readGrants } from './precheck-util';
 import { comparePos } from './types';
 
@@ -15,8 +15,10 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** ER_SPECIFIC_ACCESS_DENIED_ERROR, ER_ACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR */
 const DENIED = new Set([1227, 1045, 1044]);
 
+const readOnlyOn = async (c: MyConnection): Promise<boolean> => Number((await rows<{ ro: number | string }>(c, 'SELECT @@GLOBAL.read_only AS ro'))[0]?.ro) === 1;
+
 async function readOnly(cfg: ConnectionConfig): Promise<boolean> {
-  return withConnection(cfg, async (c) => Number((await rows<{ ro: number | string }>(c, 'SELECT @@GLOBAL.read_only AS ro'))[0]?.ro) === 1);
+  return withConnection(cfg, readOnlyOn);
 }
 
 /** SET GLOBAL read_only needs SUPER, or READ_ONLY ADMIN (MariaDB 10.5.2+), or SYSTEM_VARIABLES_ADMIN (MySQL 8) */
@@ -26,7 +28,7 @@ async function check(cfg: ConnectionConfig): Promise<FenceCheck> {
   return withConnection(cfg, async (c) => {
     const grants = await readGrants(c);
     if (MAY_SET_READ_ONLY.some((p) => grants.has(p, null))) return { mayLift: true, problem: null, manual: [], notes: [] };
-    if (Number((await rows<{ ro: number | string }>(c, 'SELECT @@GLOBAL.read_only AS ro'))[0]?.ro) === 1) return { mayLift: false, problem: null, manual: [], notes: [] };
+    if (await readOnlyOn(c)) return { mayLift: false, problem: null, manual: [], notes: [] };
     return {
       mayLift: false,
       problem: `the source account ${await grantee(c)} may not set read_only: it needs SUPER (MariaDB: READ_ONLY ADMIN; MySQL 8: SYSTEM_VARIABLES_ADMIN), granted ON *.*`,

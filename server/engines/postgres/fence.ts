@@ -69,11 +69,14 @@ async function check(cfg: ConnectionConfig): Promise<FenceCheck> {
     );
     const row = r.rows[0];
     const notes: string[] = [];
-    const others = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${APPLICATION_SESSIONS}) s WHERE s."user" <> current_user`);
-    if (row.signal !== 'true' && Number(others.rows[0].n) > 0) {
-      notes.push(
-        `${others.rows[0].n} application session${others.rows[0].n === '1' ? '' : 's'} of other roles ${others.rows[0].n === '1' ? 'is' : 'are'} open on ${q(cfg.database)}, and the account ${row.me} may not end them (it is not a member of pg_signal_backend): if they are still open at the fence, the switchover stops and names them`,
-      );
+    if (row.signal !== 'true') {
+      // sessions of other roles are the ones this account may not end
+      const n = (await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${APPLICATION_SESSIONS}) s WHERE s."user" <> current_user`)).rows[0].n;
+      if (Number(n) > 0) {
+        notes.push(
+          `${n} application session${n === '1' ? '' : 's'} of other roles ${n === '1' ? 'is' : 'are'} open on ${q(cfg.database)}, and the account ${row.me} may not end them (it is not a member of pg_signal_backend): if they are still open at the fence, the switchover stops and names them`,
+        );
+      }
     }
     const mayLift = row.alter === 'true';
     if (mayLift || (await isReadOnly(c))) return { mayLift, problem: null, manual: [], notes };
